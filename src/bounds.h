@@ -1,0 +1,27 @@
+/* bounds.h - bounds on every external input, with their documented defaults */
+#pragma once
+
+#include <glib.h>
+
+typedef struct
+{
+  gsize max_message_size;  /* bytes of one message read from stdin */
+  gsize max_inflated_size; /* bytes of one decompressed report */
+  guint max_json_depth;    /* nesting of [ and { in one report */
+  guint max_reports;       /* report parts taken from one message */
+  gsize max_string_length; /* bytes of one stored text value; longer ones are cut */
+  guint max_mime_depth;    /* nesting of multiparts and message/rfc822 parts */
+} TrLimits;
+
+#define TR_DEFAULT_MAX_MESSAGE_SIZE (25u * 1024 * 1024)
+#define TR_DEFAULT_MAX_INFLATED_SIZE (32u * 1024 * 1024)
+#define TR_DEFAULT_MAX_JSON_DEPTH 64u
+#define TR_DEFAULT_MAX_REPORTS 16u
+#define TR_DEFAULT_MAX_STRING_LENGTH (16u * 1024)
+#define TR_DEFAULT_MAX_MIME_DEPTH 32u
+
+#define TR_LIMITS_INIT                                                                             \
+  {                                                                                                \
+    TR_DEFAULT_MAX_MESSAGE_SIZE, TR_DEFAULT_MAX_INFLATED_SIZE, TR_DEFAULT_MAX_JSON_DEPTH,          \
+        TR_DEFAULT_MAX_REPORTS, TR_DEFAULT_MAX_STRING_LENGTH, TR_DEFAULT_MAX_MIME_DEPTH            \
+  }

@@ -1,0 +1,18 @@
+/* dbpath.c - where the database is: --db, else $TLSRPTDB_DB, else the XDG data directory */
+#include "config.h"
+
+#include "dbpath.h"
+
+/* tr_db_path - the database path to use; @option is the --db value or NULL */
+char *
+tr_db_path (const char *option)
+{
+  const char *env = g_getenv ("TLSRPTDB_DB");
+
+  if (option != NULL && *option != '\0')
+    return g_strdup (option);
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  /* $XDG_DATA_HOME, else ~/.local/share; an MTA pipe has no useful HOME: use --db there */
+  return g_build_filename (g_get_user_data_dir (), PACKAGE_NAME, "reports.db", NULL);
+}

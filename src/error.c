@@ -1,0 +1,38 @@
+/* error.c - TR_ERROR and the mapping from errors to sysexits.h codes */
+#include "config.h"
+
+#include <sysexits.h>
+
+#include "error.h"
+
+G_DEFINE_QUARK (tr - error - quark, tr_error)
+
+/* tr_exit_code - the sysexits.h status for @error (NULL means success) */
+int
+tr_exit_code (const GError *error, TrExitMode mode)
+{
+  if (error == NULL)
+    return EX_OK;
+
+  if (error->domain != TR_ERROR)
+    return mode == TR_EXIT_MODE_DELIVERY ? EX_TEMPFAIL : EX_SOFTWARE;
+
+  switch ((TrError) error->code)
+    {
+      case TR_ERROR_NOT_REPORT:
+      case TR_ERROR_DATA:
+      case TR_ERROR_LIMIT:
+        return EX_DATAERR;
+      case TR_ERROR_TEMPORARY:
+        return EX_TEMPFAIL;
+      case TR_ERROR_CONFIG:
+        return mode == TR_EXIT_MODE_DELIVERY ? EX_TEMPFAIL : EX_CONFIG;
+      case TR_ERROR_USAGE:
+        return mode == TR_EXIT_MODE_DELIVERY ? EX_TEMPFAIL : EX_USAGE;
+      case TR_ERROR_NOT_FOUND:
+        return mode == TR_EXIT_MODE_DELIVERY ? EX_TEMPFAIL : EX_NOINPUT;
+      case TR_ERROR_INTERNAL:
+      default:
+        return mode == TR_EXIT_MODE_DELIVERY ? EX_TEMPFAIL : EX_SOFTWARE;
+    }
+}

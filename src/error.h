@@ -1,0 +1,30 @@
+/* error.h - the TR_ERROR domain and the one place that maps errors to exit codes */
+#pragma once
+
+#include <glib.h>
+
+#define TR_ERROR (tr_error_quark ())
+
+typedef enum
+{
+  TR_ERROR_TEMPORARY,  /* the local admin can fix it: locked, disk full, newer schema; 75 */
+  TR_ERROR_NOT_REPORT, /* the message carries no report; kept in `rejected` */
+  TR_ERROR_DATA,       /* a report that cannot be used (bad gzip, bad JSON, no policies) */
+  TR_ERROR_LIMIT,      /* an input over one of the configured limits */
+  TR_ERROR_CONFIG,     /* bad configuration (ingest: 75, others: 78) */
+  TR_ERROR_USAGE,      /* bad command line (ingest: 75, others: 64) */
+  TR_ERROR_NOT_FOUND,  /* a database or file that does not exist (66) */
+  TR_ERROR_INTERNAL,   /* our own bug or out of memory (ingest: 75, others: 70) */
+} TrError;
+
+GQuark tr_error_quark (void);
+
+/* How a command reports failure: an MTA pipe may only defer (75) or succeed. */
+typedef enum
+{
+  TR_EXIT_MODE_DELIVERY, /* ingest: everything the admin can fix is 75 */
+  TR_EXIT_MODE_TOOL,     /* query, import: the sysexits.h code that fits */
+} TrExitMode;
+
+/* tr_exit_code - the sysexits.h status for @error (NULL means success) */
+int tr_exit_code (const GError *error, TrExitMode mode);

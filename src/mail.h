@@ -1,0 +1,26 @@
+/* mail.h - find the report parts of one message (GMime stays inside mail.c) */
+#pragma once
+
+#include <glib.h>
+
+#include "bounds.h"
+#include "report.h"
+
+/* tr_mail_init - initialise GMime once per process; safe to call again */
+void tr_mail_init (void);
+
+/* tr_mail_extract - parse @message (the bytes as the MTA handed them over) and return its
+ * candidate report parts, best first, at most limits->max_reports of them.
+ *
+ * Accepts a leading mbox "From " line, LF or CRLF, unterminated multiparts, report parts at any
+ * depth (also inside message/rfc822), and a message that is itself the report: a bare JSON text,
+ * a bare gzip stream, or base64 text of one.  Parts are picked by media type, then filename, and
+ * only when neither finds one, by content (gzip magic, a JSON object); never by position.
+ *
+ * On success returns a new array of TrPayload (never empty) and sets *info (owned by the caller;
+ * its members may be NULL).  *info is set whenever the message had a header, even on error, so
+ * that a rejected message can be logged by Message-ID.
+ * Errors: TR_ERROR_NOT_REPORT when no part looks like a report.
+ */
+GPtrArray *tr_mail_extract (GBytes *message, const TrLimits *limits, TrMailInfo **info,
+                            GError **error);

@@ -1,0 +1,522 @@
+/* store.c - the SQLite database: open, migrate, write reports and rejected messages
+ *
+ * Durability: exit 0 tells the MTA to delete its copy, so a report must be on disk when
+ * tr_store_commit() returns.  WAL with synchronous=FULL fsyncs the WAL at every commit; the
+ * directory is fsynced once when the database file is created.  One IMMEDIATE transaction per
+ * message makes a report whole or absent, and serialises racing ingests before they read.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "schema.h"
+#include "store.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+enum
+{
+  STMT_INSERT_REPORT,
+  STMT_REPEAT_REPORT,
+  STMT_INSERT_POLICY,
+  STMT_INSERT_FAILURE,
+  STMT_INSERT_REJECTED,
+  N_STMTS
+};
+
+static const char *const stmt_sql[N_STMTS] = {
+  [STMT_INSERT_REPORT]
+  = "INSERT INTO reports (reporter_key, organization_name, contact_info, report_id,"
+    " report_id_synthesized, start_datetime, end_datetime, report_day, raw_json, message_id,"
+    " subject, mail_from, mail_date, tls_report_domain, tls_report_submitter, received_at,"
+    " last_received_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(coalesce(?6, ?12, ?15), 1, 10), ?8, ?9, ?10,"
+    " ?11, ?12, ?13, ?14, ?15, ?15)"
+    " ON CONFLICT (reporter_key, report_id) DO NOTHING",
+  [STMT_REPEAT_REPORT] = "UPDATE reports SET deliveries = deliveries + 1, last_received_at = ?3"
+                         " WHERE reporter_key = ?1 AND report_id = ?2 RETURNING id, deliveries",
+  [STMT_INSERT_POLICY]
+  = "INSERT INTO policies (report_ref, policy_index, policy_type, policy_domain, policy_string,"
+    " mx_host, total_successful_session_count, total_failure_session_count)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_INSERT_FAILURE]
+  = "INSERT INTO failures (policy_ref, result_type, sending_mta_ip, receiving_mx_hostname,"
+    " receiving_mx_helo, receiving_ip, failed_session_count, additional_information,"
+    " failure_reason_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+  [STMT_INSERT_REJECTED]
+  = "INSERT INTO rejected (received_at, reason, raw_message, message_size, truncated,"
+    " message_id, subject, mail_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+};
+
+struct _TrStore
+{
+  sqlite3 *db;
+  char *path;
+  gboolean in_transaction;
+  sqlite3_stmt *stmts[N_STMTS];
+};
+
+/* set_sqlite_error - turn the connection's last error into a GError: for a delivery agent every
+ * database failure is something the administrator can fix, so all are TEMPORARY except misuse */
+static gboolean
+set_sqlite_error (TrStore *store, int rc, const char *what, GError **error)
+{
+  int primary = rc & 0xff;
+  TrError code = TR_ERROR_TEMPORARY;
+
+  if (primary == SQLITE_MISUSE || primary == SQLITE_RANGE || primary == SQLITE_ERROR)
+    code = TR_ERROR_INTERNAL;
+  if (primary == SQLITE_ERROR && store->db != NULL
+      && g_str_has_prefix (sqlite3_errmsg (store->db), "no such table"))
+    code = TR_ERROR_TEMPORARY;
+  g_set_error (error, TR_ERROR, code, "%s: %s: %s", store->path, what,
+               store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+/* exec - run SQL without results */
+static gboolean
+exec (TrStore *store, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (store, rc, sql, error);
+  return TRUE;
+}
+
+/* pragma_int - the integer value of PRAGMA @name */
+static gboolean
+pragma_int (TrStore *store, const char *name, gint64 *value, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA %s", name); /* a constant of ours */
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (store, rc, sql, error);
+  *value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* count_tables - how many tables the database has, to tell an empty file from a foreign one */
+static gboolean
+count_tables (TrStore *store, gint64 *n, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const char *sql = "SELECT count(*) FROM sqlite_master";
+  int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (store, rc, "reading the schema", error);
+  *n = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* check_version - refuse foreign databases and ones newer than this program */
+static gboolean
+check_version (TrStore *store, gint64 *version, GError **error)
+{
+  gint64 app_id = 0, n_tables = 0;
+
+  if (!pragma_int (store, "application_id", &app_id, error)
+      || !pragma_int (store, "user_version", version, error))
+    return FALSE;
+  if (app_id != 0 && app_id != TR_SCHEMA_APPLICATION_ID)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: not a tlsrptdb database (application_id %" G_GINT64_FORMAT ")",
+                   store->path, app_id);
+      return FALSE;
+    }
+  if (*version > (gint64) tr_schema_version)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: database schema version %" G_GINT64_FORMAT
+                   " is newer than this program (%u): upgrade tlsrptdb",
+                   store->path, *version, tr_schema_version);
+      return FALSE;
+    }
+  if (*version == 0 && app_id == 0)
+    {
+      if (!count_tables (store, &n_tables, error))
+        return FALSE;
+      if (n_tables > 0)
+        {
+          g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                       "%s: not a tlsrptdb database (it has other tables)", store->path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* migrate - apply the pending schema steps in one transaction */
+static gboolean
+migrate (TrStore *store, GError **error)
+{
+  gint64 version;
+  g_autofree char *set_version = NULL;
+  g_autofree char *set_app_id = NULL;
+
+  if (!check_version (store, &version, error))
+    return FALSE;
+  if (version == (gint64) tr_schema_version)
+    return TRUE;
+
+  if (!exec (store, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  /* another ingest may have migrated while we waited for the lock */
+  if (!check_version (store, &version, error))
+    goto fail;
+  for (guint step = (guint) version; step < tr_schema_version; step++)
+    if (!exec (store, tr_schema_migrations[step], error))
+      {
+        g_prefix_error (error, "schema step %u: ", step + 1);
+        goto fail;
+      }
+  set_version = g_strdup_printf ("PRAGMA user_version = %u", tr_schema_version);
+  set_app_id = g_strdup_printf ("PRAGMA application_id = %d", TR_SCHEMA_APPLICATION_ID);
+  if (!exec (store, set_version, error) || !exec (store, set_app_id, error)
+      || !exec (store, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* sync_directory - make the creation of a file in @dir durable */
+static void
+sync_directory (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      (void) fsync (fd);
+      close (fd);
+    }
+}
+
+/* tr_store_open - open (and for writing, create and migrate) the database at @path */
+TrStore *
+tr_store_open (const char *path, TrStoreMode mode, GError **error)
+{
+  g_autoptr (TrStore) store = g_new0 (TrStore, 1);
+  g_autofree char *dir = g_path_get_dirname (path);
+  gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  int rc;
+
+  store->path = g_strdup (path);
+  if (mode == TR_STORE_READ_ONLY)
+    {
+      if (!existed)
+        {
+          g_set_error (error, TR_ERROR, TR_ERROR_NOT_FOUND,
+                       "%s: no such database (tlsrptdb ingest creates it)", path);
+          return NULL;
+        }
+      flags |= SQLITE_OPEN_READONLY;
+    }
+  else
+    {
+      if (!existed && g_mkdir_with_parents (dir, 0750) != 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot create directory: %s",
+                       dir, g_strerror (saved_errno));
+          return NULL;
+        }
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    }
+
+  rc = sqlite3_open_v2 (path, &store->db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (store, rc, "cannot open database", error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (store->db, 1);
+  sqlite3_busy_timeout (store->db, TR_STORE_BUSY_TIMEOUT_MS);
+
+  if (mode == TR_STORE_READ_ONLY)
+    {
+      gint64 version;
+      if (!check_version (store, &version, error))
+        return NULL;
+      return g_steal_pointer (&store);
+    }
+
+  /* The WAL is fsynced at every commit (FULL); the checkpoint is left to SQLite's automatic
+   * one instead of every close, which halves the cost of a small ingest (doc/performance.md). */
+  sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  if (!exec (store, "PRAGMA journal_mode = WAL", error)
+      || !exec (store, "PRAGMA synchronous = FULL", error)
+      || !exec (store, "PRAGMA foreign_keys = ON", error) || !migrate (store, error))
+    return NULL;
+  if (!existed)
+    sync_directory (dir);
+  return g_steal_pointer (&store);
+}
+
+/* tr_store_close - finalize statements and close; an open transaction is rolled back */
+void
+tr_store_close (TrStore *store)
+{
+  if (store == NULL)
+    return;
+  for (guint i = 0; i < N_STMTS; i++)
+    sqlite3_finalize (store->stmts[i]);
+  sqlite3_close_v2 (store->db); /* rolls back an open transaction */
+  g_free (store->path);
+  g_free (store);
+}
+
+sqlite3 *
+tr_store_db (TrStore *store)
+{
+  return store->db;
+}
+
+/* tr_store_begin - BEGIN IMMEDIATE: one transaction per message */
+gboolean
+tr_store_begin (TrStore *store, GError **error)
+{
+  g_return_val_if_fail (!store->in_transaction, FALSE);
+  if (!exec (store, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  store->in_transaction = TRUE;
+  return TRUE;
+}
+
+/* tr_store_commit - COMMIT; durable (WAL, synchronous=FULL) when it returns TRUE */
+gboolean
+tr_store_commit (TrStore *store, GError **error)
+{
+  g_return_val_if_fail (store->in_transaction, FALSE);
+  if (!exec (store, "COMMIT", error))
+    {
+      tr_store_rollback (store);
+      return FALSE;
+    }
+  store->in_transaction = FALSE;
+  return TRUE;
+}
+
+/* tr_store_rollback - undo the open transaction, if any */
+void
+tr_store_rollback (TrStore *store)
+{
+  if (store->in_transaction)
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  store->in_transaction = FALSE;
+}
+
+/* statement - the cached prepared statement @which, reset and unbound */
+static sqlite3_stmt *
+statement (TrStore *store, int which, GError **error)
+{
+  if (store->stmts[which] == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (store->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                   &store->stmts[which], NULL);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (store, rc, "preparing a statement", error);
+          return NULL;
+        }
+    }
+  sqlite3_reset (store->stmts[which]);
+  sqlite3_clear_bindings (store->stmts[which]);
+  return store->stmts[which];
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+}
+
+static void
+bind_count (sqlite3_stmt *stmt, int index, gint64 count)
+{
+  if (count != TR_COUNT_ABSENT)
+    sqlite3_bind_int64 (stmt, index, count);
+}
+
+/* step_done - run an INSERT or UPDATE to completion */
+static gboolean
+step_done (TrStore *store, sqlite3_stmt *stmt, const char *what, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (store, rc, what, error);
+  return TRUE;
+}
+
+/* insert_policy - one policy and its failure details */
+static gboolean
+insert_policy (TrStore *store, gint64 report_row, guint index, const TrPolicy *policy,
+               guint *n_failures, GError **error)
+{
+  sqlite3_stmt *stmt = statement (store, STMT_INSERT_POLICY, error);
+  gint64 policy_row;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, report_row);
+  sqlite3_bind_int (stmt, 2, (int) index);
+  bind_text (stmt, 3, policy->policy_type);
+  bind_text (stmt, 4, policy->policy_domain);
+  bind_text (stmt, 5, policy->policy_string);
+  bind_text (stmt, 6, policy->mx_host);
+  bind_count (stmt, 7, policy->total_successful_session_count);
+  bind_count (stmt, 8, policy->total_failure_session_count);
+  if (!step_done (store, stmt, "inserting a policy", error))
+    return FALSE;
+  policy_row = sqlite3_last_insert_rowid (store->db);
+
+  for (guint i = 0; i < policy->failures->len; i++)
+    {
+      const TrFailure *failure = g_ptr_array_index (policy->failures, i);
+
+      stmt = statement (store, STMT_INSERT_FAILURE, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, policy_row);
+      bind_text (stmt, 2, failure->result_type);
+      bind_text (stmt, 3, failure->sending_mta_ip);
+      bind_text (stmt, 4, failure->receiving_mx_hostname);
+      bind_text (stmt, 5, failure->receiving_mx_helo);
+      bind_text (stmt, 6, failure->receiving_ip);
+      bind_count (stmt, 7, failure->failed_session_count);
+      bind_text (stmt, 8, failure->additional_information);
+      bind_text (stmt, 9, failure->failure_reason_code);
+      if (!step_done (store, stmt, "inserting a failure detail", error))
+        return FALSE;
+    }
+  *n_failures += policy->failures->len;
+  return TRUE;
+}
+
+/* count_repeat - a report we have: count the delivery (dedup by UNIQUE, never SELECT first) */
+static gboolean
+count_repeat (TrStore *store, const TrReport *report, const char *received_at,
+              TrStoreResult *result, GError **error)
+{
+  sqlite3_stmt *stmt = statement (store, STMT_REPEAT_REPORT, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, report->reporter_key);
+  bind_text (stmt, 2, report->report_id);
+  bind_text (stmt, 3, received_at);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (store, rc, "counting a repeat delivery", error);
+  result->outcome = TR_STORE_DUPLICATE;
+  result->report_row = sqlite3_column_int64 (stmt, 0);
+  result->deliveries = sqlite3_column_int64 (stmt, 1);
+  sqlite3_reset (stmt); /* finish the RETURNING statement */
+  return TRUE;
+}
+
+/* tr_store_add_report - insert @report with its mail facts, or count a repeat delivery */
+gboolean
+tr_store_add_report (TrStore *store, const TrReport *report, const TrMailInfo *info,
+                     const char *received_at, TrStoreResult *result, GError **error)
+{
+  static const TrMailInfo no_info;
+  sqlite3_stmt *stmt;
+  gsize json_len;
+  const char *json = g_bytes_get_data (report->raw_json, &json_len);
+
+  g_return_val_if_fail (store->in_transaction, FALSE);
+  g_return_val_if_fail (report->reporter_key != NULL && report->report_id != NULL, FALSE);
+  if (info == NULL)
+    info = &no_info;
+  memset (result, 0, sizeof *result);
+
+  stmt = statement (store, STMT_INSERT_REPORT, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, report->reporter_key);
+  bind_text (stmt, 2, report->organization_name);
+  bind_text (stmt, 3, report->contact_info);
+  bind_text (stmt, 4, report->report_id);
+  sqlite3_bind_int (stmt, 5, report->report_id_synthesized ? 1 : 0);
+  bind_text (stmt, 6, report->start_datetime);
+  bind_text (stmt, 7, report->end_datetime);
+  sqlite3_bind_text64 (stmt, 8, json ? json : "", json_len, SQLITE_STATIC, SQLITE_UTF8);
+  bind_text (stmt, 9, info->message_id);
+  bind_text (stmt, 10, info->subject);
+  bind_text (stmt, 11, info->from);
+  bind_text (stmt, 12, info->date);
+  bind_text (stmt, 13, info->tls_report_domain);
+  bind_text (stmt, 14, info->tls_report_submitter);
+  bind_text (stmt, 15, received_at);
+  if (!step_done (store, stmt, "inserting a report", error))
+    return FALSE;
+  if (sqlite3_changes (store->db) == 0)
+    return count_repeat (store, report, received_at, result, error);
+
+  result->outcome = TR_STORE_STORED;
+  result->report_row = sqlite3_last_insert_rowid (store->db);
+  result->deliveries = 1;
+  for (guint i = 0; i < report->policies->len; i++)
+    if (!insert_policy (store, result->report_row, i, g_ptr_array_index (report->policies, i),
+                        &result->n_failures, error))
+      return FALSE;
+  result->n_policies = report->policies->len;
+  return TRUE;
+}
+
+/* tr_store_add_rejected - keep a message that yielded no usable report */
+gboolean
+tr_store_add_rejected (TrStore *store, GBytes *raw, guint64 message_size, const char *reason,
+                       const TrMailInfo *info, const char *received_at, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gsize len;
+  const void *data = g_bytes_get_data (raw, &len);
+
+  g_return_val_if_fail (store->in_transaction, FALSE);
+  stmt = statement (store, STMT_INSERT_REJECTED, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, received_at);
+  bind_text (stmt, 2, reason);
+  sqlite3_bind_blob64 (stmt, 3, data ? data : "", len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) message_size);
+  sqlite3_bind_int (stmt, 5, message_size > len ? 1 : 0);
+  if (info != NULL)
+    {
+      bind_text (stmt, 6, info->message_id);
+      bind_text (stmt, 7, info->subject);
+      bind_text (stmt, 8, info->from);
+    }
+  return step_done (store, stmt, "keeping a rejected message", error);
+}
+
+/* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
+char *
+tr_store_now (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}

@@ -1,0 +1,42 @@
+# lib.sh - TAP helpers for the CLI tests (sourced; needs TLSRPTDB, SRCDIR and TESTTMP)
+set -u
+: "${TLSRPTDB:?TLSRPTDB is the binary under test}" "${SRCDIR:?}" "${TESTTMP:?}"
+SAMPLES=$SRCDIR/samples
+_n=0
+_failed=0
+
+skip_all () { echo "1..0 # SKIP $*"; exit 0; }
+pass () { _n=$((_n + 1)); echo "ok $_n - $*"; }
+fail () { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+# is DESC GOT WANT
+is () {
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1"; echo "#   got:  '$2'"; echo "#   want: '$3'"; fi
+}
+# check DESC CMD... : passes when CMD exits 0
+check () { _d=$1; shift; if "$@"; then pass "$_d"; else fail "$_d"; fi; }
+# sql DB QUERY : one value per line, columns separated by |
+sql () { sqlite3 -batch -noheader "$1" "$2"; }
+# newdb : a fresh database path
+newdb () { echo "$(mktemp -d "$TESTTMP/db.XXXXXX")/reports.db"; }
+# ingest DB FILE [OPTION...] : run ingest, set $status, $out and $err
+ingest () {
+  _db=$1 _file=$2; shift 2
+  "$TLSRPTDB" ingest --db "$_db" "$@" <"$_file" >"$TESTTMP/out" 2>"$TESTTMP/err"
+  status=$?
+  out=$(cat "$TESTTMP/out") err=$(cat "$TESTTMP/err")
+}
+# counts DB : "reports policies failures rejected"
+counts () {
+  sql "$1" "SELECT (SELECT count(*) FROM reports) || ' ' || (SELECT count(*) FROM policies)
+    || ' ' || (SELECT count(*) FROM failures) || ' ' || (SELECT count(*) FROM rejected)"
+}
+done_testing () {
+  echo "1..$_n"
+  echo "# $_n tests, $_failed failed"
+  [ "$_failed" -eq 0 ]
+}
+# report_json ID [CONTACT] : a small valid report as bare JSON (ingest accepts it without a mail)
+report_json () {
+  printf '{"organization-name":"Example Sender","date-range":{"start-datetime":"2026-11-20T00:00:00Z","end-datetime":"2026-11-20T23:59:59Z"},"contact-info":"%s","report-id":"%s","policies":[{"policy":{"policy-type":"sts","policy-string":["version: STSv1","mode: enforce","mx: mx.example.com","max_age: 86400"],"policy-domain":"example.com","mx-host":["mx.example.com"]},"summary":{"total-successful-session-count":5,"total-failure-session-count":1},"failure-details":[{"result-type":"certificate-expired","sending-mta-ip":"192.0.2.1","receiving-mx-hostname":"mx.example.com","failed-session-count":1}]}]}\n' \
+    "${2:-tlsrpt@sender.example}" "$1"
+}

@@ -1,0 +1,126 @@
+# t-ingest.sh - tlsrptdb ingest: the command line, exit codes and database contents
+. "$(dirname "$0")/lib.sh"
+
+# --- the command line --------------------------------------------------------------------------
+"$TLSRPTDB" --version >"$TESTTMP/v"; is "--version exits 0" "$?" 0
+grep -q '^tlsrptdb [0-9]' "$TESTTMP/v"; is "--version prints the version" "$?" 0
+"$TLSRPTDB" --help | grep -q 'ingest'; is "--help lists ingest" "$?" 0
+"$TLSRPTDB" help ingest | grep -q -- '--max-message-size'; is "help ingest shows its options" "$?" 0
+"$TLSRPTDB" ingest --help | grep -q -- '--reject'; is "ingest --help shows its options" "$?" 0
+"$TLSRPTDB" frobnicate 2>/dev/null; is "an unknown command is a usage error" "$?" 64
+"$TLSRPTDB" 2>/dev/null; is "no command is a usage error" "$?" 64
+
+db=$(newdb)
+ingest "$db" "$SAMPLES/google.eml" --bogus
+is "ingest: a bad option defers (75), never bounces" "$status" 75
+case $err in "tlsrptdb ingest: "*) pass "ingest: the error is one line naming the command" ;;
+  *) fail "ingest: the error is one line naming the command ($err)" ;; esac
+ingest "$db" "$SAMPLES/google.eml" --max-message-size 12X
+is "ingest: a bad size defers" "$status" 75
+ingest "$db" "$SAMPLES/google.eml" --max-reports 0
+is "ingest: a zero limit defers" "$status" 75
+[ ! -e "$db" ]; is "ingest: a bad command line creates no database" "$?" 0
+
+# --- storing -----------------------------------------------------------------------------------
+db=$(newdb)
+ingest "$db" "$SAMPLES/google.eml"
+is "google sample: exit 0" "$status" 0
+is "google sample: silent on success" "$out$err" ""
+is "google sample: rows" "$(counts "$db")" "1 1 3 0"
+is "google sample: report columns" \
+  "$(sql "$db" "SELECT reporter_key, report_day, deliveries, typeof(raw_json), received_at = last_received_at FROM reports")" \
+  "google.example|2026-11-20|1|text|1"
+is "schema version and application id" \
+  "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "1 1414680660"
+is "WAL mode" "$(sql "$db" "PRAGMA journal_mode")" "wal"
+is "failure counts sum" "$(sql "$db" "SELECT sum(failed_session_count) FROM failures")" \
+  "$(sql "$db" "SELECT total_failure_session_count FROM policies")"
+is "mail facts recorded" \
+  "$(sql "$db" "SELECT tls_report_domain IS NOT NULL AND tls_report_submitter IS NOT NULL AND message_id IS NOT NULL AND subject IS NOT NULL FROM reports")" "1"
+
+ingest "$db" "$SAMPLES/google.eml" --verbose
+is "duplicate: exit 0" "$status" 0
+case $out in "duplicate google.example "*": delivery 2") pass "duplicate: --verbose says so" ;;
+  *) fail "duplicate: --verbose says so ($out)" ;; esac
+is "duplicate: no new rows" "$(counts "$db")" "1 1 3 0"
+is "duplicate: deliveries counted" "$(sql "$db" "SELECT deliveries FROM reports")" "2"
+
+# the same report-id from another organisation is another report; from the same one, a repeat
+report_json same-id tlsrpt@one.example >"$TESTTMP/one.json"
+report_json same-id tlsrpt@two.example >"$TESTTMP/two.json"
+report_json same-id TLSRPT@One.Example >"$TESTTMP/one-again.json"
+db=$(newdb)
+ingest "$db" "$TESTTMP/one.json" --verbose
+case $out in "stored one.example same-id: 1 policies, 1 failure details") pass "stored: --verbose says so" ;;
+  *) fail "stored: --verbose says so ($out)" ;; esac
+ingest "$db" "$TESTTMP/two.json"
+is "same report-id, other organisation: stored" "$(counts "$db")" "2 2 2 0"
+ingest "$db" "$TESTTMP/one-again.json"
+is "same report-id, same organisation (case differs): a repeat" \
+  "$(counts "$db") $(sql "$db" "SELECT deliveries FROM reports WHERE reporter_key = 'one.example'")" "2 2 2 0 2"
+
+# every sample is stored once, with its policies, and a second delivery adds nothing
+db=$(newdb)
+n=0
+for f in "$SAMPLES"/*.eml; do
+  ingest "$db" "$f"
+  is "sample $(basename "$f"): exit 0" "$status" 0
+  n=$((n + 1))
+done
+is "samples: one report each, nothing rejected" \
+  "$(sql "$db" "SELECT count(*), (SELECT count(*) FROM rejected) FROM reports")" "$n|0"
+is "samples: every report has a policy" \
+  "$(sql "$db" "SELECT count(*) FROM reports WHERE id NOT IN (SELECT report_ref FROM policies)")" "0"
+before=$(counts "$db")
+for f in "$SAMPLES"/*.eml; do ingest "$db" "$f"; done
+is "samples again: no new rows" "$(counts "$db")" "$before"
+is "samples again: every report delivered twice" \
+  "$(sql "$db" "SELECT count(*) FROM reports WHERE deliveries = 2")" "$n"
+is "date-times are UTC ISO 8601" \
+  "$(sql "$db" "SELECT count(*) FROM reports WHERE start_datetime NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'")" "0"
+
+# --- what is not a report is kept, not lost -----------------------------------------------------
+db=$(newdb)
+printf 'From: someone@example.org\nSubject: hello\nMessage-ID: <hello@example.org>\n\nJust a note.\n' >"$TESTTMP/note.eml"
+ingest "$db" "$TESTTMP/note.eml"
+is "not a report: exit 0" "$status" 0
+is "not a report: kept in rejected" "$(counts "$db")" "0 0 0 1"
+is "not a report: raw bytes kept" "$(sql "$db" "SELECT raw_message = CAST(readfile('$TESTTMP/note.eml') AS BLOB), message_size, truncated, message_id FROM rejected")" \
+  "1|$(wc -c <"$TESTTMP/note.eml")|0|hello@example.org"
+ingest "$db" "$TESTTMP/note.eml" --reject
+is "not a report, --reject: exit 65" "$status" 65
+is "not a report, --reject: still kept" "$(sql "$db" "SELECT count(*) FROM rejected")" "2"
+case $err in "tlsrptdb ingest: hello@example.org: not a report"*) pass "--reject: one line on stderr" ;;
+  *) fail "--reject: one line on stderr ($err)" ;; esac
+
+# over the message size limit: kept up to the limit, with the true size
+ingest "$db" "$SAMPLES/google.eml" --max-message-size 1K
+is "too large: exit 0" "$status" 0
+is "too large: kept truncated with the true size" \
+  "$(sql "$db" "SELECT length(raw_message), message_size, truncated, reason LIKE 'message too large%' FROM rejected WHERE id = 3")" \
+  "1024|$(wc -c <"$SAMPLES/google.eml")|1|1"
+
+# --- where the database is ---------------------------------------------------------------------
+export XDG_DATA_HOME="$TESTTMP/xdg"
+"$TLSRPTDB" ingest <"$SAMPLES/google.eml"
+is "default database: XDG_DATA_HOME/tlsrptdb/reports.db" \
+  "$(sql "$XDG_DATA_HOME/tlsrptdb/reports.db" "SELECT count(*) FROM reports")" "1"
+TLSRPTDB_DB="$TESTTMP/env/reports.db" "$TLSRPTDB" ingest <"$SAMPLES/google.eml"
+is "TLSRPTDB_DB wins over XDG_DATA_HOME" "$(sql "$TESTTMP/env/reports.db" "SELECT count(*) FROM reports")" "1"
+TLSRPTDB_DB="$TESTTMP/env/reports.db" "$TLSRPTDB" ingest --db "$TESTTMP/opt/reports.db" <"$SAMPLES/google.eml"
+is "--db wins over TLSRPTDB_DB" "$(sql "$TESTTMP/opt/reports.db" "SELECT count(*) FROM reports")" "1"
+unset XDG_DATA_HOME
+
+# --- racing ingests of the same report store it once --------------------------------------------
+db=$(newdb)
+ingest "$db" "$SAMPLES/mox.eml" # create the database first: the race is about the report
+for i in 1 2 3 4 5 6 7 8; do
+  ("$TLSRPTDB" ingest --db "$db" <"$SAMPLES/google.eml"; echo $? >"$TESTTMP/race.$i") &
+done
+wait
+is "race: every ingest exits 0" "$(cat "$TESTTMP"/race.* | sort -u)" "0"
+is "race: stored once, eight deliveries" \
+  "$(sql "$db" "SELECT count(*), sum(deliveries) FROM reports WHERE reporter_key = 'google.example'")" "1|8"
+is "race: integrity" "$(sql "$db" "PRAGMA integrity_check")" "ok"
+
+done_testing
