@@ -8,6 +8,8 @@ typedef struct
   gsize max_message_size;  /* bytes of one message read from stdin */
   gsize max_inflated_size; /* bytes of one decompressed report */
   guint max_json_depth;    /* nesting of [ and { in one report */
+  gsize max_json_values;   /* containers plus commas in one report: json-glib's tree costs a few
+                            * hundred bytes per value, so this, not the size, bounds its memory */
   guint max_reports;       /* report parts taken from one message */
   gsize max_string_length; /* bytes of one stored text value; longer ones are cut */
   guint max_mime_depth;    /* nesting of multiparts and message/rfc822 parts */
@@ -16,12 +18,16 @@ typedef struct
 #define TR_DEFAULT_MAX_MESSAGE_SIZE (25u * 1024 * 1024)
 #define TR_DEFAULT_MAX_INFLATED_SIZE (32u * 1024 * 1024)
 #define TR_DEFAULT_MAX_JSON_DEPTH 64u
+#define TR_DEFAULT_MAX_JSON_VALUES 1500000u /* a 100,000-failure report has about 900,000 */
 #define TR_DEFAULT_MAX_REPORTS 16u
 #define TR_DEFAULT_MAX_STRING_LENGTH (16u * 1024)
 #define TR_DEFAULT_MAX_MIME_DEPTH 32u
 
 #define TR_LIMITS_INIT                                                                             \
   {                                                                                                \
-    TR_DEFAULT_MAX_MESSAGE_SIZE, TR_DEFAULT_MAX_INFLATED_SIZE, TR_DEFAULT_MAX_JSON_DEPTH,          \
-        TR_DEFAULT_MAX_REPORTS, TR_DEFAULT_MAX_STRING_LENGTH, TR_DEFAULT_MAX_MIME_DEPTH            \
+    .max_message_size = TR_DEFAULT_MAX_MESSAGE_SIZE,                                               \
+    .max_inflated_size = TR_DEFAULT_MAX_INFLATED_SIZE,                                             \
+    .max_json_depth = TR_DEFAULT_MAX_JSON_DEPTH, .max_json_values = TR_DEFAULT_MAX_JSON_VALUES,    \
+    .max_reports = TR_DEFAULT_MAX_REPORTS, .max_string_length = TR_DEFAULT_MAX_STRING_LENGTH,      \
+    .max_mime_depth = TR_DEFAULT_MAX_MIME_DEPTH,                                                   \
   }

@@ -216,6 +216,8 @@ limit_option (const char *name, const char *value, gpointer data, GError **error
     opt_limits.max_inflated_size = (gsize) n;
   else if (strcmp (name, "--max-json-depth") == 0)
     opt_limits.max_json_depth = (guint) n;
+  else if (strcmp (name, "--max-json-values") == 0)
+    opt_limits.max_json_values = (gsize) n;
   else if (strcmp (name, "--max-reports") == 0)
     opt_limits.max_reports = (guint) n;
   return TRUE;
@@ -272,6 +274,8 @@ cmd_ingest (int argc, char **argv)
       "Largest decompressed report (default 32M)", "SIZE" },
     { "max-json-depth", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
       "Deepest JSON nesting (default 64)", "N" },
+    { "max-json-values", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
+      "Most JSON values (containers and commas) in one report (default 1500000)", "N" },
     { "max-reports", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
       "Most report parts taken from one message (default 16)", "N" },
     G_OPTION_ENTRY_NULL,

@@ -1,0 +1,310 @@
+/* test-validate.c - tr_validate_report and tr_validate_datetime */
+#include "config.h"
+
+#include <string.h>
+
+#include "decode.h"
+#include "error.h"
+#include "validate.h"
+
+/* decode_str - a report decoded from @text with default limits (must succeed) */
+static TrReport *
+decode_str (const char *text)
+{
+  TrLimits limits = TR_LIMITS_INIT;
+  g_autoptr (GBytes) json = g_bytes_new (text, strlen (text));
+  g_autoptr (GError) error = NULL;
+  TrReport *report = tr_decode_report (json, &limits, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+/* validate - tr_validate_report with default limits (must succeed) */
+static void
+validate (TrReport *report, const TrMailInfo *info, const char *filename)
+{
+  TrLimits limits = TR_LIMITS_INIT;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tr_validate_report (report, info, filename, &limits, &error));
+  g_assert_no_error (error);
+}
+
+/* has_warning - whether one warning of @report contains @text */
+static gboolean
+has_warning (const TrReport *report, const char *text)
+{
+  guint i;
+
+  for (i = 0; i < report->warnings->len; i++)
+    if (strstr (g_ptr_array_index (report->warnings, i), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* check_datetime - tr_validate_datetime (@in) is @expected (NULL for "no date-time") */
+static void
+check_datetime (const char *in, const char *expected)
+{
+  g_autofree char *out = tr_validate_datetime (in);
+
+  g_assert_cmpstr (out, ==, expected);
+}
+
+static void
+test_datetime_z (void)
+{
+  check_datetime ("2024-09-03T00:00:00Z", "2024-09-03T00:00:00Z");
+  check_datetime ("2024-09-03T23:59:59Z", "2024-09-03T23:59:59Z");
+  check_datetime (" 2024-09-03T23:59:59Z\r\n", "2024-09-03T23:59:59Z");
+}
+
+static void
+test_datetime_offset (void)
+{
+  check_datetime ("2024-09-03T00:00:00+02:00", "2024-09-02T22:00:00Z");
+  check_datetime ("2024-09-03T23:30:00-01:00", "2024-09-04T00:30:00Z");
+  check_datetime ("2024-09-03T00:00:00+00:00", "2024-09-03T00:00:00Z");
+}
+
+/* D1: Microsoft early 2023 sent no offset; it means UTC */
+static void
+test_datetime_no_offset (void)
+{
+  check_datetime ("2023-01-10T00:00:00", "2023-01-10T00:00:00Z");
+  check_datetime ("2023-01-10T23:59:59", "2023-01-10T23:59:59Z");
+}
+
+static void
+test_datetime_fraction (void)
+{
+  check_datetime ("2024-09-03T23:59:59.999Z", "2024-09-03T23:59:59Z");
+  check_datetime ("2024-09-03T00:00:00.5+01:00", "2024-09-02T23:00:00Z");
+}
+
+static void
+test_datetime_lower_case (void)
+{
+  check_datetime ("2024-09-03t00:00:00z", "2024-09-03T00:00:00Z");
+  check_datetime ("2024-09-03 12:00:00Z", "2024-09-03T12:00:00Z");
+  check_datetime ("2024-09-03", "2024-09-03T00:00:00Z");
+}
+
+static void
+test_datetime_garbage (void)
+{
+  check_datetime (NULL, NULL);
+  check_datetime ("", NULL);
+  check_datetime ("April fools", NULL);
+  check_datetime ("1700000000", NULL);
+  check_datetime ("2024-13-03T00:00:00Z", NULL);
+  check_datetime ("2024-02-30T00:00:00Z", NULL);
+  check_datetime ("2024-09-03T25:00:00Z", NULL);
+  check_datetime ("2024-09-03T00:00:00Zjunk", NULL);
+  check_datetime ("2024-09-0", NULL);
+  check_datetime ("Tue, 3 Sep 2024 00:00:00 +0000", NULL);
+}
+
+static void
+test_dates_from_report (void)
+{
+  g_autoptr (TrReport) r = decode_str (
+      "{\"report-id\":\"x\",\"date-range\":{\"start-datetime\":\"2023-01-10T00:00:00\","
+      "\"end-datetime\":\"2023-01-10T23:59:59+00:00\"},\"policies\":[]}");
+
+  validate (r, NULL, "whatever.json");
+  g_assert_cmpstr (r->start_datetime, ==, "2023-01-10T00:00:00Z");
+  g_assert_cmpstr (r->end_datetime, ==, "2023-01-10T23:59:59Z");
+  g_assert_cmpstr (r->start_datetime_raw, ==, "2023-01-10T00:00:00");
+}
+
+/* "April fools" start-datetime: the RFC 8460 filename supplies begin/end */
+static void
+test_filename_fallback (void)
+{
+  g_autoptr (TrReport) r
+      = decode_str ("{\"report-id\":\"x\",\"date-range\":{\"start-datetime\":\"April fools\","
+                    "\"end-datetime\":\"2016-04-01T23:59:59Z\"},\"policies\":[]}");
+  g_autoptr (TrReport) r2 = decode_str ("{\"report-id\":\"x\",\"policies\":[]}");
+  g_autoptr (TrReport) r3 = decode_str ("{\"report-id\":\"x\",\"policies\":[]}");
+  g_autoptr (TrReport) r4 = decode_str ("{\"report-id\":\"x\",\"policies\":[]}");
+
+  validate (r, NULL, "company-x.example!company-y.example!1459468800!1459555199!001.json.gz");
+  g_assert_cmpstr (r->start_datetime, ==, "2016-04-01T00:00:00Z");
+  g_assert_cmpstr (r->end_datetime, ==, "2016-04-01T23:59:59Z");
+  g_assert_true (has_warning (r, "taken from the filename"));
+
+  /* Stalwart: four fields, no unique-id, end at the next midnight */
+  validate (r2, NULL, "mx.egressif.io!redacted.example.com!1730332800!1730419200.json.gz");
+  g_assert_cmpstr (r2->start_datetime, ==, "2024-10-31T00:00:00Z");
+  g_assert_cmpstr (r2->end_datetime, ==, "2024-11-01T00:00:00Z");
+
+  /* not the RFC pattern: nothing to fall back to */
+  validate (r3, NULL, "example.gz");
+  g_assert_null (r3->start_datetime);
+  g_assert_null (r3->end_datetime);
+  g_assert_true (has_warning (r3, "start-datetime missing"));
+  validate (r4, NULL, "a!b!12x!1730419200.json");
+  g_assert_null (r4->start_datetime);
+}
+
+static void
+test_end_before_start (void)
+{
+  g_autoptr (TrReport) r = decode_str (
+      "{\"report-id\":\"x\",\"date-range\":{\"start-datetime\":\"2024-09-03T00:00:00Z\","
+      "\"end-datetime\":\"2024-09-02T00:00:00Z\"},\"policies\":[]}");
+
+  validate (r, NULL, NULL);
+  g_assert_cmpstr (r->start_datetime, ==, "2024-09-03T00:00:00Z");
+  g_assert_cmpstr (r->end_datetime, ==, "2024-09-02T00:00:00Z");
+  g_assert_true (has_warning (r, "before"));
+}
+
+/* key_for - the reporter_key of a report with @contact and @org, mail header @submitter */
+static char *
+key_for (const char *contact_json, const char *org_json, const char *submitter)
+{
+  g_autofree char *text = g_strdup_printf (
+      "{\"report-id\":\"x\",\"contact-info\":%s,\"organization-name\":%s,\"policies\":[]}",
+      contact_json, org_json);
+  g_autoptr (TrReport) r = decode_str (text);
+  g_autoptr (TrMailInfo) info = tr_mail_info_new ();
+
+  info->tls_report_submitter = g_strdup (submitter);
+  validate (r, info, NULL);
+  return g_strdup (r->reporter_key);
+}
+
+/* check_key - the reporter key for the given inputs is @expected */
+static void
+check_key (const char *contact_json, const char *org_json, const char *submitter,
+           const char *expected)
+{
+  g_autofree char *key = key_for (contact_json, org_json, submitter);
+
+  g_assert_cmpstr (key, ==, expected);
+}
+
+static void
+test_reporter_key (void)
+{
+  check_key ("\"smtp-tls-reporting@google.com\"", "\"Google Inc.\"", NULL, "google.com");
+  check_key ("\"tlsrpt@Corp.Mail.RU\"", "\"Mail.ru\"", "mail.ru", "corp.mail.ru");
+  check_key ("\"mailto:tlsrpt@Example.COM\"", "null", NULL, "example.com");
+  check_key ("\"TLS reports <tlsrpt@example.net> \"", "null", NULL, "example.net");
+  check_key ("\"https://Reports.Example.org:8443/tlsrpt\"", "null", NULL, "reports.example.org");
+  check_key ("\"a@b@c.example\"", "null", NULL, "c.example");
+  check_key ("null", "\"Stalwart Mail Server\"", "mx.example.net", "stalwart mail server");
+  check_key ("\"no address here\"", "\"  Example Org \"", NULL, "example org");
+  check_key ("\"tlsrpt@\"", "null", "MX.Example.NET", "mx.example.net");
+  check_key ("null", "null", NULL, "unknown");
+  check_key ("null", "\"\"", "  ", "unknown");
+}
+
+/* D9: no report-id (or an empty one): sha256 of the JSON text */
+static void
+test_report_id_synthesized (void)
+{
+  static const char json[]
+      = "{\"organization-name\":\"Company-X\",\"report-id\":\"  \",\"policies\":[{\"policy\":{"
+        "\"policy-type\":\"sts\"}}]}";
+  g_autoptr (TrReport) r = decode_str (json);
+  g_autoptr (TrReport) kept = decode_str ("{\"report-id\":\"5065427c\",\"policies\":[]}");
+  g_autofree char *hex = g_compute_checksum_for_string (G_CHECKSUM_SHA256, json, -1);
+  g_autofree char *expected = g_strconcat ("sha256:", hex, NULL);
+
+  validate (r, NULL, NULL);
+  g_assert_cmpstr (r->report_id, ==, expected);
+  g_assert_true (r->report_id_synthesized);
+  g_assert_true (has_warning (r, "report-id"));
+  validate (kept, NULL, NULL);
+  g_assert_cmpstr (kept->report_id, ==, "5065427c");
+  g_assert_false (kept->report_id_synthesized);
+}
+
+/* a policy-less report is fine with an id; without anything naming the sender it is refused */
+static void
+test_nothing_left (void)
+{
+  TrLimits limits = TR_LIMITS_INIT;
+  g_autoptr (TrReport) empty = decode_str ("{\"policies\":[],\"contact-info\":null}");
+  g_autoptr (TrReport) with_id = decode_str ("{\"report-id\":\"r1\",\"policies\":[]}");
+  g_autoptr (TrReport) only_policy = decode_str ("{\"policies\":[{}]}");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (tr_validate_report (empty, NULL, NULL, &limits, &error));
+  g_assert_error (error, TR_ERROR, TR_ERROR_DATA);
+  validate (with_id, NULL, NULL);
+  validate (only_policy, NULL, NULL);
+  g_assert_true (only_policy->report_id_synthesized);
+  g_assert_cmpstr (only_policy->reporter_key, ==, "unknown");
+}
+
+/* text longer than the limit is cut at a character boundary; JSON-text fields are not */
+static void
+test_cut_utf8 (void)
+{
+  TrLimits limits = TR_LIMITS_INIT;
+  g_autoptr (TrReport) r = decode_str (
+      "{\"organization-name\":\"ab\xc3\xa9\xc3\xa9\",\"report-id\":\"abcdefgh\",\"policies\":[{"
+      "\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\"],"
+      "\"mx-host\":[\"mx.example.com\"]},\"failure-details\":[{\"result-type\":"
+      "\"\xe2\x82\xac\xe2\x82\xac\",\"failure-reason-code\":\"abc\"}]}]}");
+  g_autoptr (GError) error = NULL;
+  TrPolicy *p;
+  TrFailure *f;
+
+  limits.max_string_length = 5;
+  g_assert_true (tr_validate_report (r, NULL, NULL, &limits, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->organization_name, ==, "ab\xc3\xa9"); /* 4 bytes: é not split */
+  g_assert_cmpstr (r->report_id, ==, "abcde");
+  p = g_ptr_array_index (r->policies, 0);
+  f = g_ptr_array_index (p->failures, 0);
+  g_assert_cmpstr (f->result_type, ==, "\xe2\x82\xac"); /* 3 bytes */
+  g_assert_cmpstr (f->failure_reason_code, ==, "abc");
+  g_assert_cmpstr (p->policy_string, ==, "[\"version: STSv1\"]");
+  g_assert_cmpstr (p->mx_host, ==, "[\"mx.example.com\"]");
+  g_assert_true (has_warning (r, "organization-name cut"));
+}
+
+/* values that are not valid UTF-8 (set by hand; decode never produces them) are repaired */
+static void
+test_repair_utf8 (void)
+{
+  g_autoptr (TrReport) r = tr_report_new ();
+
+  r->report_id = g_strdup ("id\xff");
+  r->organization_name = g_strdup ("Org\xc3");
+  validate (r, NULL, NULL);
+  g_assert_true (g_utf8_validate (r->report_id, -1, NULL));
+  g_assert_true (g_utf8_validate (r->organization_name, -1, NULL));
+  g_assert_true (g_utf8_validate (r->reporter_key, -1, NULL));
+  g_assert_true (g_str_has_prefix (r->report_id, "id"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/validate/datetime/z", test_datetime_z);
+  g_test_add_func ("/validate/datetime/offset", test_datetime_offset);
+  g_test_add_func ("/validate/datetime/no-offset", test_datetime_no_offset);
+  g_test_add_func ("/validate/datetime/fraction", test_datetime_fraction);
+  g_test_add_func ("/validate/datetime/lower-case", test_datetime_lower_case);
+  g_test_add_func ("/validate/datetime/garbage", test_datetime_garbage);
+  g_test_add_func ("/validate/dates/from-report", test_dates_from_report);
+  g_test_add_func ("/validate/dates/filename-fallback", test_filename_fallback);
+  g_test_add_func ("/validate/dates/end-before-start", test_end_before_start);
+  g_test_add_func ("/validate/reporter-key", test_reporter_key);
+  g_test_add_func ("/validate/report-id/synthesized", test_report_id_synthesized);
+  g_test_add_func ("/validate/nothing-left", test_nothing_left);
+  g_test_add_func ("/validate/cut/utf8", test_cut_utf8);
+  g_test_add_func ("/validate/repair/utf8", test_repair_utf8);
+
+  return g_test_run ();
+}
