@@ -48,16 +48,15 @@ decode_payload (const TrPayload *payload, const TrMailInfo *info, const TrLimits
   if (json == NULL)
     return NULL;
   report = tr_decode_report (json, limits, error);
-  if (report == NULL
-      || !tr_validate_report (report, info, payload->filename, limits, error))
+  if (report == NULL || !tr_validate_report (report, info, payload->filename, limits, error))
     return NULL;
   return g_steal_pointer (&report);
 }
 
 /* tr_ingest_message - run one message through mail -> decode -> validate -> store */
 gboolean
-tr_ingest_message (TrStore *store, GBytes *message, guint64 message_size,
-                   const TrLimits *limits, TrIngestResult *result, GError **error)
+tr_ingest_message (TrStore *store, GBytes *message, guint64 message_size, const TrLimits *limits,
+                   TrIngestResult *result, GError **error)
 {
   g_autoptr (TrMailInfo) info = NULL;
   g_autoptr (GPtrArray) payloads = NULL;
@@ -70,7 +69,8 @@ tr_ingest_message (TrStore *store, GBytes *message, guint64 message_size,
   result->lines = g_ptr_array_new_with_free_func (g_free);
 
   if (message_size > g_bytes_get_size (message))
-    g_string_printf (reasons, "message too large: %" G_GUINT64_FORMAT " bytes, limit %" G_GSIZE_FORMAT,
+    g_string_printf (reasons,
+                     "message too large: %" G_GUINT64_FORMAT " bytes, limit %" G_GSIZE_FORMAT,
                      message_size, limits->max_message_size);
   else
     {
@@ -183,10 +183,17 @@ parse_count (const char *text, gboolean suffix, guint64 max, guint64 *out)
     return FALSE;
   switch (suffix ? g_ascii_toupper (*end) : '\0')
     {
-    case 'K': scale = 1024, end++; break;
-    case 'M': scale = 1024 * 1024, end++; break;
-    case 'G': scale = 1024 * 1024 * 1024, end++; break;
-    default: break;
+      case 'K':
+        scale = 1024, end++;
+        break;
+      case 'M':
+        scale = 1024 * 1024, end++;
+        break;
+      case 'G':
+        scale = 1024 * 1024 * 1024, end++;
+        break;
+      default:
+        break;
     }
   if (*end != '\0' || value == 0 || value > max / scale)
     return FALSE;

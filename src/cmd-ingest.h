@@ -9,8 +9,8 @@
 /* What one message gave. */
 typedef struct
 {
-  guint stored;     /* new reports */
-  guint duplicates; /* reports we had: deliveries counted */
+  guint stored;      /* new reports */
+  guint duplicates;  /* reports we had: deliveries counted */
   gboolean rejected; /* the message was kept in `rejected` */
   char *reason;      /* why, when rejected */
   GPtrArray *lines;  /* of char *: one line per report or rejection, for --verbose */

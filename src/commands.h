@@ -9,5 +9,5 @@ int cmd_ingest (int argc, char **argv);
 /* tr_parse_options - parse @entries for @command; --help prints the help and sets *@exit_now.
  * Returns FALSE with TR_ERROR_USAGE on a bad command line. */
 gboolean tr_parse_options (const char *command, const char *parameter, const char *summary,
-                           const GOptionEntry *entries, int *argc, char ***argv,
-                           gboolean *exit_now, GError **error);
+                           const GOptionEntry *entries, int *argc, char ***argv, gboolean *exit_now,
+                           GError **error);

@@ -59,16 +59,18 @@ tr_parse_options (const char *command, const char *parameter, const char *summar
 static void
 usage (FILE *out)
 {
-  fprintf (out, "Usage: %s COMMAND [OPTION...]\n\n"
-                "Store TLS-RPT (RFC 8460) reports from email in SQLite, and query them.\n\n"
-                "Commands:\n",
+  fprintf (out,
+           "Usage: %s COMMAND [OPTION...]\n\n"
+           "Store TLS-RPT (RFC 8460) reports from email in SQLite, and query them.\n\n"
+           "Commands:\n",
            PACKAGE_NAME);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf (out, "  %-10s %s\n", "help", "show the options of a command");
-  fprintf (out, "\nOptions:\n  -h, --help     Show this help\n"
-                "  --version      Show the version\n\n"
-                "\"%s help COMMAND\" shows the options of COMMAND; see tlsrptdb(1).\n",
+  fprintf (out,
+           "\nOptions:\n  -h, --help     Show this help\n"
+           "  --version      Show the version\n\n"
+           "\"%s help COMMAND\" shows the options of COMMAND; see tlsrptdb(1).\n",
            PACKAGE_NAME);
 }
 

@@ -133,8 +133,8 @@ check_version (TrStore *store, gint64 *version, GError **error)
   if (app_id != 0 && app_id != TR_SCHEMA_APPLICATION_ID)
     {
       g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
-                   "%s: not a tlsrptdb database (application_id %" G_GINT64_FORMAT ")",
-                   store->path, app_id);
+                   "%s: not a tlsrptdb database (application_id %" G_GINT64_FORMAT ")", store->path,
+                   app_id);
       return FALSE;
     }
   if (*version > (gint64) tr_schema_version)
@@ -234,8 +234,8 @@ tr_store_open (const char *path, TrStoreMode mode, GError **error)
       if (!existed && g_mkdir_with_parents (dir, 0750) != 0)
         {
           int saved_errno = errno;
-          g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot create directory: %s",
-                       dir, g_strerror (saved_errno));
+          g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot create directory: %s", dir,
+                       g_strerror (saved_errno));
           return NULL;
         }
       flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

@@ -23,9 +23,9 @@ typedef enum
 typedef struct
 {
   TrStoreOutcome outcome;
-  gint64 report_row;  /* reports.id */
-  gint64 deliveries;  /* reports.deliveries after this delivery */
-  guint n_policies;   /* rows written (0 for a duplicate) */
+  gint64 report_row; /* reports.id */
+  gint64 deliveries; /* reports.deliveries after this delivery */
+  guint n_policies;  /* rows written (0 for a duplicate) */
   guint n_failures;
 } TrStoreResult;
 
@@ -56,8 +56,8 @@ gboolean tr_store_add_report (TrStore *store, const TrReport *report, const TrMa
 /* tr_store_add_rejected - keep a message that yielded no usable report: @raw is what was kept
  * (at most the size limit), @message_size its true size.  Inside a transaction. */
 gboolean tr_store_add_rejected (TrStore *store, GBytes *raw, guint64 message_size,
-                                const char *reason, const TrMailInfo *info,
-                                const char *received_at, GError **error);
+                                const char *reason, const TrMailInfo *info, const char *received_at,
+                                GError **error);
 
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
 char *tr_store_now (void);

@@ -963,9 +963,9 @@ test_json_warnings_bounded (void)
 static void
 test_json_too_many_values (void)
 {
-  static const char *const openings[] = { "{\"policies\":[{}],\"x\":[0",
-                                          "{\"policies\":[{}],\"x\":[/* \" */0",
-                                          "{\"policies\":[{}],\"x\":['\"',0" };
+  static const char *const openings[]
+      = { "{\"policies\":[{}],\"x\":[0", "{\"policies\":[{}],\"x\":[/* \" */0",
+          "{\"policies\":[{}],\"x\":['\"',0" };
   TrLimits limits = TR_LIMITS_INIT;
 
   limits.max_json_values = 500000;
@@ -990,9 +990,9 @@ test_json_too_many_values (void)
 static void
 test_json_hidden_depth (void)
 {
-  static const char *const openings[] = { "{\"policies\":[{}],\"x\":[/* \" */",
-                                          "{\"policies\":[{}],\"x\":[// \"\n",
-                                          "{\"policies\":[{}],\"x\":['\"'," };
+  static const char *const openings[]
+      = { "{\"policies\":[{}],\"x\":[/* \" */", "{\"policies\":[{}],\"x\":[// \"\n",
+          "{\"policies\":[{}],\"x\":['\"'," };
 
   for (guint k = 0; k < G_N_ELEMENTS (openings); k++)
     {

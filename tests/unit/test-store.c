@@ -144,8 +144,8 @@ test_dedup (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports"), ==, 2);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 4);
   g_assert_cmpint (query_int (store, "SELECT sum(deliveries) FROM reports"), ==, 3);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports WHERE report_day = '2026-11-20'"),
-                   ==, 2);
+  g_assert_cmpint (
+      query_int (store, "SELECT count(*) FROM reports WHERE report_day = '2026-11-20'"), ==, 2);
 }
 
 static void
@@ -157,7 +157,8 @@ test_rollback (Fixture *f, gconstpointer data)
   TrStoreResult result;
 
   g_assert_true (tr_store_begin (store, &error));
-  g_assert_true (tr_store_add_report (store, report, NULL, "2026-11-21T06:00:00Z", &result, &error));
+  g_assert_true (
+      tr_store_add_report (store, report, NULL, "2026-11-21T06:00:00Z", &result, &error));
   tr_store_rollback (store);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports"), ==, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 0);
@@ -185,8 +186,9 @@ test_newer_schema (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
 
-  g_assert_cmpint (sqlite3_exec (tr_store_db (store), "PRAGMA user_version = 1000", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (tr_store_db (store), "PRAGMA user_version = 1000", NULL, NULL, NULL), ==,
+      SQLITE_OK);
   g_clear_pointer (&store, tr_store_close);
   store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
   g_assert_null (store);
