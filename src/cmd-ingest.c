@@ -18,125 +18,12 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "cmd-ingest.h"
 #include "commands.h"
 #include "dbpath.h"
-#include "decode.h"
 #include "error.h"
+#include "ingest.h"
 #include "log.h"
 #include "mail.h"
-#include "validate.h"
-
-/* tr_ingest_result_clear - free what @result holds */
-void
-tr_ingest_result_clear (TrIngestResult *result)
-{
-  g_clear_pointer (&result->reason, g_free);
-  g_clear_pointer (&result->lines, g_ptr_array_unref);
-  g_clear_pointer (&result->message_id, g_free);
-  memset (result, 0, sizeof *result);
-}
-
-/* decode_payload - one candidate part to a validated report, or NULL with the reason */
-static TrReport *
-decode_payload (const TrPayload *payload, const TrMailInfo *info, const TrLimits *limits,
-                GError **error)
-{
-  g_autoptr (GBytes) json = tr_decode_inflate (payload->data, limits, error);
-  g_autoptr (TrReport) report = NULL;
-
-  if (json == NULL)
-    return NULL;
-  report = tr_decode_report (json, limits, error);
-  if (report == NULL || !tr_validate_report (report, info, payload->filename, limits, error))
-    return NULL;
-  return g_steal_pointer (&report);
-}
-
-/* tr_ingest_message - run one message through mail -> decode -> validate -> store */
-gboolean
-tr_ingest_message (TrStore *store, GBytes *message, guint64 message_size, const TrLimits *limits,
-                   TrIngestResult *result, GError **error)
-{
-  g_autoptr (TrMailInfo) info = NULL;
-  g_autoptr (GPtrArray) payloads = NULL;
-  g_autoptr (GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_report_free);
-  g_autoptr (GString) reasons = g_string_new (NULL);
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *received_at = tr_store_now ();
-
-  memset (result, 0, sizeof *result);
-  result->lines = g_ptr_array_new_with_free_func (g_free);
-
-  if (message_size > g_bytes_get_size (message))
-    g_string_printf (reasons,
-                     "message too large: %" G_GUINT64_FORMAT " bytes, limit %" G_GSIZE_FORMAT,
-                     message_size, limits->max_message_size);
-  else
-    {
-      payloads = tr_mail_extract (message, limits, &info, &local_error);
-      if (payloads == NULL)
-        g_string_printf (reasons, "not a report: %s", local_error->message);
-    }
-
-  for (guint i = 0; payloads != NULL && i < payloads->len; i++)
-    {
-      const TrPayload *payload = g_ptr_array_index (payloads, i);
-      g_autoptr (GError) part_error = NULL;
-      TrReport *report = decode_payload (payload, info, limits, &part_error);
-
-      if (report != NULL)
-        g_ptr_array_add (reports, report);
-      else
-        g_string_append_printf (reasons, "%sunusable report in %s: %s", reasons->len ? "; " : "",
-                                payload->where ? payload->where : "message", part_error->message);
-    }
-
-  if (info != NULL)
-    result->message_id = g_strdup (info->message_id);
-  if (!tr_store_begin (store, error))
-    return FALSE;
-  for (guint i = 0; i < reports->len; i++)
-    {
-      const TrReport *report = g_ptr_array_index (reports, i);
-      TrStoreResult stored;
-
-      if (!tr_store_add_report (store, report, info, received_at, &stored, error))
-        goto fail;
-      if (stored.outcome == TR_STORE_STORED)
-        {
-          result->stored++;
-          g_ptr_array_add (result->lines,
-                           g_strdup_printf ("stored %s %s: %u policies, %u failure details",
-                                            report->reporter_key, report->report_id,
-                                            stored.n_policies, stored.n_failures));
-        }
-      else
-        {
-          result->duplicates++;
-          g_ptr_array_add (result->lines,
-                           g_strdup_printf ("duplicate %s %s: delivery %" G_GINT64_FORMAT,
-                                            report->reporter_key, report->report_id,
-                                            stored.deliveries));
-        }
-    }
-  if (reasons->len > 0)
-    {
-      if (!tr_store_add_rejected (store, message, message_size, reasons->str, info, received_at,
-                                  error))
-        goto fail;
-      result->rejected = TRUE;
-      result->reason = g_strdup (reasons->str);
-      g_ptr_array_add (result->lines, g_strdup_printf ("rejected: %s", reasons->str));
-    }
-  if (!tr_store_commit (store, error))
-    return FALSE;
-  return TRUE;
-
-fail:
-  tr_store_rollback (store);
-  return FALSE;
-}
 
 /* read_capped - read all of @fd, keeping at most @cap bytes; *@size gets the true size */
 static GBytes *
@@ -166,6 +53,21 @@ read_capped (int fd, gsize cap, guint64 *size, GError **error)
       *size += (guint64) n; /* drain the rest, so the MTA sees us take the whole message */
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&kept));
+}
+
+/* store_message - one message in one transaction: whole or not at all */
+static gboolean
+store_message (TrStore *store, const TrMessage *message, const char *received_at,
+               TrIngestResult *result, GError **error)
+{
+  if (!tr_store_begin (store, error))
+    return FALSE;
+  if (!tr_ingest_store (store, message, received_at, result, error))
+    {
+      tr_store_rollback (store);
+      return FALSE;
+    }
+  return tr_store_commit (store, error);
 }
 
 /* parse_count - a positive whole number, with a K, M or G suffix if @suffix, into @out */
@@ -201,7 +103,7 @@ parse_count (const char *text, gboolean suffix, guint64 max, guint64 *out)
   return TRUE;
 }
 
-static TrLimits opt_limits = TR_LIMITS_INIT;
+static TrSettings opt_settings = TR_SETTINGS_INIT;
 
 /* limit_option - the callback of every --max-* option */
 static gboolean
@@ -218,15 +120,15 @@ limit_option (const char *name, const char *value, gpointer data, GError **error
       return FALSE;
     }
   if (strcmp (name, "--max-message-size") == 0)
-    opt_limits.max_message_size = (gsize) n;
+    opt_settings.limits.max_message_size = (gsize) n;
   else if (strcmp (name, "--max-inflated-size") == 0)
-    opt_limits.max_inflated_size = (gsize) n;
+    opt_settings.limits.max_inflated_size = (gsize) n;
   else if (strcmp (name, "--max-json-depth") == 0)
-    opt_limits.max_json_depth = (guint) n;
+    opt_settings.limits.max_json_depth = (guint) n;
   else if (strcmp (name, "--max-json-values") == 0)
-    opt_limits.max_json_values = (gsize) n;
+    opt_settings.limits.max_json_values = (gsize) n;
   else if (strcmp (name, "--max-reports") == 0)
-    opt_limits.max_reports = (guint) n;
+    opt_settings.limits.max_reports = (guint) n;
   return TRUE;
 }
 
@@ -291,7 +193,10 @@ cmd_ingest (int argc, char **argv)
   g_autoptr (GBytes) message = NULL;
   g_autoptr (TrStore) store = NULL;
   g_autofree char *path = NULL;
-  TrIngestResult result = { 0 };
+  g_autofree char *received_at = NULL;
+  g_autoptr (TrMessage) prepared = NULL;
+  const char *where;
+  TrIngestResult result;
   guint64 message_size = 0;
   int status;
 
@@ -315,19 +220,21 @@ cmd_ingest (int argc, char **argv)
 
   tr_mail_init ();
   path = tr_db_path (opt_db);
-  message = read_capped (STDIN_FILENO, opt_limits.max_message_size, &message_size, &error);
+  message = read_capped (STDIN_FILENO, opt_settings.limits.max_message_size, &message_size, &error);
   if (message == NULL)
     {
       tr_log_error ("stdin", NULL, "%s", error->message);
       return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
     }
 
+  prepared = tr_ingest_prepare (message, message_size, &opt_settings);
+  where = prepared->info->message_id ? prepared->info->message_id : "stdin";
+  received_at = tr_store_now ();
+  tr_ingest_result_init (&result);
   store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
-  if (store == NULL
-      || !tr_ingest_message (store, message, message_size, &opt_limits, &result, &error))
+  if (store == NULL || !store_message (store, prepared, received_at, &result, &error))
     {
-      tr_log_error (result.message_id ? result.message_id : "stdin", NULL,
-                    "cannot store, deferred: %s", error->message);
+      tr_log_error (where, NULL, "cannot store, deferred: %s", error->message);
       tr_ingest_result_clear (&result);
       return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
     }
@@ -335,14 +242,14 @@ cmd_ingest (int argc, char **argv)
   for (guint i = 0; i < result.lines->len; i++)
     {
       const char *line = g_ptr_array_index (result.lines, i);
-      tr_log_notice ("%s: %s", result.message_id ? result.message_id : "stdin", line);
+      tr_log_notice ("%s: %s", where, line);
       if (opt_verbose)
         printf ("%s\n", line);
     }
   status = EX_OK;
-  if (result.rejected && opt_reject)
+  if (prepared->reason != NULL && opt_reject)
     {
-      tr_log_error (result.message_id ? result.message_id : "stdin", NULL, "%s", result.reason);
+      tr_log_error (where, NULL, "%s", prepared->reason);
       status = EX_DATAERR;
     }
   tr_ingest_result_clear (&result);

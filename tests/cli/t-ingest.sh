@@ -100,6 +100,17 @@ is "too large: kept truncated with the true size" \
   "$(sql "$db" "SELECT length(raw_message), message_size, truncated, reason LIKE 'message too large%' FROM rejected WHERE id = 3")" \
   "1024|$(wc -c <"$SAMPLES/google.eml")|1|1"
 
+is "too large: the header still names the message" \
+  "$(sql "$db" "SELECT message_id IS NOT NULL FROM rejected WHERE id = 3")" "1"
+
+# more report parts than --max-reports: those taken are stored, the message is kept for the rest
+db=$(newdb)
+ingest "$db" "$SRCDIR/tests/corpus/y_two_reports.eml" --max-reports 1
+is "too many reports: exit 0" "$status" 0
+is "too many reports: one stored, the message kept" \
+  "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
+  "1|more than 1 report parts: the rest were not read"
+
 # --- where the database is ---------------------------------------------------------------------
 export XDG_DATA_HOME="$TESTTMP/xdg"
 "$TLSRPTDB" ingest <"$SAMPLES/google.eml"

@@ -1,0 +1,43 @@
+/* ingest.h - the pipeline shared by every command that takes in messages (ingest, import,
+ * reprocess): mail -> decode -> validate without the database, then store.  This is command
+ * layer code: it is the one place besides cmd-*.c that calls more than one stage. */
+#pragma once
+
+#include <glib.h>
+
+#include "report.h"
+#include "settings.h"
+#include "store.h"
+
+/* One message, taken apart: what will be stored, and why anything was not usable. */
+typedef struct
+{
+  GBytes *message;      /* the bytes kept (at most limits.max_message_size) */
+  guint64 message_size; /* the true size */
+  TrMailInfo *info;     /* never NULL; members may be */
+  GPtrArray *reports;   /* of TrReport, validated; may be empty */
+  char *reason;         /* why (part of) the message is kept in `rejected`, or NULL */
+} TrMessage;
+
+/* What storing messages did, summed over every message given to tr_ingest_store(). */
+typedef struct
+{
+  guint stored;     /* new reports */
+  guint duplicates; /* reports we had: their deliveries were counted */
+  guint rejected;   /* messages kept in `rejected` */
+  GPtrArray *lines; /* of char *: one line per report or rejection, for --verbose and syslog */
+} TrIngestResult;
+
+void tr_ingest_result_init (TrIngestResult *result);
+void tr_ingest_result_clear (TrIngestResult *result);
+
+/* tr_ingest_prepare - take @message apart (no database); never fails: what cannot be used is
+ * described in ->reason.  @message_size larger than @message means it was cut at the limit. */
+TrMessage *tr_ingest_prepare (GBytes *message, guint64 message_size, const TrSettings *settings);
+void tr_message_free (TrMessage *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMessage, tr_message_free)
+
+/* tr_ingest_store - write @message's reports (or count repeats) and keep it in `rejected` when
+ * it has a reason, inside the caller's transaction.  Errors: those of the store. */
+gboolean tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_at,
+                          TrIngestResult *result, GError **error);
