@@ -247,7 +247,7 @@ cmd_ingest (int argc, char **argv)
         printf ("%s\n", line);
     }
   status = EX_OK;
-  if (prepared->reason != NULL && opt_reject)
+  if (prepared->unusable && opt_reject)
     {
       tr_log_error (where, NULL, "%s", prepared->reason);
       status = EX_DATAERR;

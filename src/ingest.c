@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "ingest.h"
 #include "mail.h"
+#include "trust.h"
 #include "validate.h"
 
 void
@@ -75,6 +76,35 @@ static void G_GNUC_PRINTF (2, 3) add_reason (GString *reasons, const char *forma
   va_end (args);
 }
 
+/* admit - whether @report is ours and, when required, authenticated; else the reason why not */
+static gboolean
+admit (TrReport *report, const TrMailInfo *info, const TrSettings *settings, GString *reasons)
+{
+  g_autofree char *seen = NULL;
+
+  tr_trust_judge (report, info, settings->trusted_authserv_ids);
+  if (!tr_trust_in_scope (report, info, settings->domains, &seen))
+    {
+      add_reason (reasons, "not our domain: %s", seen);
+      return FALSE;
+    }
+  if (settings->require_dkim
+      && !(g_strcmp0 (report->dkim_result, "pass") == 0 && report->dkim_aligned == 1))
+    {
+      if (report->dkim_result == NULL || strcmp (report->dkim_result, "none") == 0)
+        add_reason (reasons, "not authenticated: no DKIM result from a trusted host");
+      else if (strcmp (report->dkim_result, "pass") != 0)
+        add_reason (reasons, "not authenticated: dkim=%s%s%s", report->dkim_result,
+                    report->dkim_domain ? " header.d=" : "",
+                    report->dkim_domain ? report->dkim_domain : "");
+      else
+        add_reason (reasons, "not authenticated: signed by %s, not aligned with the reporter",
+                    report->dkim_domain ? report->dkim_domain : "an unnamed domain");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* tr_ingest_prepare - take @message apart (no database); what cannot be used is in ->reason */
 TrMessage *
 tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settings)
@@ -109,6 +139,7 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settin
                   settings->limits.max_reports);
       g_ptr_array_set_size (payloads, settings->limits.max_reports);
     }
+  message->unusable = reasons->len > 0;
 
   for (guint i = 0; payloads != NULL && i < payloads->len; i++)
     {
@@ -116,11 +147,16 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settin
       g_autoptr (GError) part_error = NULL;
       TrReport *report = decode_payload (payload, message->info, &settings->limits, &part_error);
 
-      if (report != NULL)
+      if (report == NULL)
+        {
+          add_reason (reasons, "unusable report in %s: %s",
+                      payload->where ? payload->where : "message", part_error->message);
+          message->unusable = TRUE;
+        }
+      else if (admit (report, message->info, settings, reasons))
         g_ptr_array_add (message->reports, report);
       else
-        add_reason (reasons, "unusable report in %s: %s",
-                    payload->where ? payload->where : "message", part_error->message);
+        tr_report_free (report);
     }
 
   if (reasons->len > 0)

@@ -17,6 +17,7 @@ typedef struct
   TrMailInfo *info;     /* never NULL; members may be */
   GPtrArray *reports;   /* of TrReport, validated; may be empty */
   char *reason;         /* why (part of) the message is kept in `rejected`, or NULL */
+  gboolean unusable;    /* some part is not a usable report (not: out of scope, unauthenticated) */
 } TrMessage;
 
 /* What storing messages did, summed over every message given to tr_ingest_store(). */

@@ -512,6 +512,31 @@ header_value (GMimeObject *object, const char *name, gsize max)
   return clean_string (unfolded, max);
 }
 
+/* add_auth_results - the Authentication-Results values, topmost first (at most 64: an MTA adds
+ * a few; more is someone's noise), for trust.c to judge */
+static void
+add_auth_results (TrMailInfo *info, GMimeObject *object, gsize max)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (object);
+  int n = headers ? g_mime_header_list_get_count (headers) : 0;
+
+  for (int i = 0; i < n && info->auth_results->len < 64; i++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header_at (headers, i);
+      const char *raw = g_mime_header_get_raw_value (header);
+
+      if (raw != NULL
+          && g_ascii_strcasecmp (g_mime_header_get_name (header), "Authentication-Results") == 0)
+        {
+          g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
+          char *value = clean_string (unfolded, max);
+
+          if (value != NULL)
+            g_ptr_array_add (info->auth_results, value);
+        }
+    }
+}
+
 /* message_info - the mail-level facts of @message */
 static TrMailInfo *
 message_info (GMimeMessage *message, gsize max)
@@ -539,6 +564,7 @@ message_info (GMimeMessage *message, gsize max)
     }
   info->tls_report_domain = header_value (GMIME_OBJECT (message), "TLS-Report-Domain", max);
   info->tls_report_submitter = header_value (GMIME_OBJECT (message), "TLS-Report-Submitter", max);
+  add_auth_results (info, GMIME_OBJECT (message), max);
   return info;
 }
 

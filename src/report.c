@@ -6,7 +6,10 @@
 TrMailInfo *
 tr_mail_info_new (void)
 {
-  return g_new0 (TrMailInfo, 1);
+  TrMailInfo *info = g_new0 (TrMailInfo, 1);
+
+  info->auth_results = g_ptr_array_new_with_free_func (g_free);
+  return info;
 }
 
 void
@@ -20,6 +23,7 @@ tr_mail_info_free (TrMailInfo *info)
   g_free (info->date);
   g_free (info->tls_report_domain);
   g_free (info->tls_report_submitter);
+  g_ptr_array_unref (info->auth_results);
   g_free (info);
 }
 
@@ -103,6 +107,7 @@ tr_report_new (void)
 
   report->policies = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_policy_free);
   report->warnings = g_ptr_array_new_with_free_func (g_free);
+  report->dkim_aligned = -1;
   return report;
 }
 
@@ -119,6 +124,8 @@ tr_report_free (TrReport *report)
   g_free (report->start_datetime);
   g_free (report->end_datetime);
   g_free (report->reporter_key);
+  g_free (report->dkim_result);
+  g_free (report->dkim_domain);
   g_clear_pointer (&report->raw_json, g_bytes_unref);
   g_ptr_array_unref (report->policies);
   g_ptr_array_unref (report->warnings);

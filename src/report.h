@@ -20,6 +20,7 @@ typedef struct
   char *date;                 /* the Date header as "YYYY-MM-DDTHH:MM:SSZ", if it parses */
   char *tls_report_domain;    /* TLS-Report-Domain */
   char *tls_report_submitter; /* TLS-Report-Submitter */
+  GPtrArray *auth_results;    /* of char *: Authentication-Results values, topmost first */
 } TrMailInfo;
 
 /* One candidate report part, transfer-decoded (base64/QP undone) but not inflated. */
@@ -66,6 +67,9 @@ typedef struct
   char *end_datetime;
   char *reporter_key;  /* validate.c: who sent it, for dedup (see doc/schema.md) */
   GBytes *raw_json;    /* the decompressed JSON text exactly as received */
+  char *dkim_result;   /* trust.c: "pass", "fail", ... from a trusted Authentication-Results */
+  char *dkim_domain;   /* trust.c: the header.d of that result */
+  int dkim_aligned;    /* trust.c: 1 aligned with the reporter, 0 not, -1 unknown */
   GPtrArray *policies; /* of TrPolicy, never NULL (may be empty) */
   GPtrArray *warnings; /* of char *: deviations noticed on the way, for --verbose and logs */
 } TrReport;

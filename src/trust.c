@@ -1,0 +1,380 @@
+/* trust.c - scope (our domains) and authenticity (DKIM, as our MTA saw it)
+ *
+ * tlsrptdb does not verify DKIM itself: the MTA in front of it does (OpenDKIM, rspamd, Exim)
+ * and says so in an Authentication-Results header (RFC 8601).  Anyone can write such a header
+ * into a message, so only those whose authserv-id the administrator trusts count, and of those
+ * only the topmost one that carries a DKIM result: verifiers prepend theirs, so one planted by
+ * the sender sits below it.  This holds as long as the MTA checks DKIM on every message; if it
+ * does not, a planted header would be the topmost (doc/design.md, "Authenticity").
+ *
+ * Alignment: RFC 8460 §3 wants the report signed by the reporting domain, which is ambiguous
+ * (submitter or contact-info domain), and mail.ru signs as corp.mail.ru for the submitter
+ * mail.ru.  So the signing domain is aligned when it shares its organizational domain with the
+ * TLS-Report-Submitter or with the contact-info domain (relaxed alignment, as in DMARC).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "trust.h"
+
+#define PSL_PATH "/usr/share/publicsuffix/public_suffix_list.dat"
+
+typedef struct
+{
+  char *result; /* lower case: pass, fail, neutral, none, policy, temperror, permerror */
+  char *domain; /* header.d (or the domain of header.i), lower case, or NULL */
+} DkimResult;
+
+static void
+dkim_result_free (DkimResult *r)
+{
+  g_free (r->result);
+  g_free (r->domain);
+  g_free (r);
+}
+
+/* strip_comments - @value without RFC 5322 comments "( ... )", which may nest; quoted strings
+ * and backslash escapes are respected */
+static char *
+strip_comments (const char *value)
+{
+  GString *out = g_string_sized_new (strlen (value));
+  int depth = 0;
+  gboolean quoted = FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        {
+          if (depth == 0)
+            g_string_append_len (out, p, 2);
+          p++;
+          continue;
+        }
+      if (!quoted && *p == '(')
+        depth++;
+      else if (!quoted && *p == ')' && depth > 0)
+        depth--;
+      else if (depth == 0)
+        {
+          if (*p == '"')
+            quoted = !quoted;
+          g_string_append_c (out, *p);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* split_outside_quotes - split @text at @sep where it is not inside a quoted string */
+static GPtrArray *
+split_outside_quotes (const char *text, char sep)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
+  gboolean quoted = FALSE;
+  const char *start = text;
+
+  for (const char *p = text;; p++)
+    {
+      if (*p == '"')
+        quoted = !quoted;
+      if (*p == '\0' || (*p == sep && !quoted))
+        {
+          g_ptr_array_add (parts, g_strstrip (g_strndup (start, (gsize) (p - start))));
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+    }
+  return parts;
+}
+
+/* unquote - a value without its surrounding double quotes */
+static char *
+unquote (const char *value)
+{
+  gsize len = strlen (value);
+
+  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+    return g_strndup (value + 1, len - 2);
+  return g_strdup (value);
+}
+
+/* squeeze_equals - @text without the white space around "=" ("dkim = pass": CFWS may stand
+ * there), so that each "key=value" is one word */
+static char *
+squeeze_equals (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '=')
+        {
+          while (out->len > 0 && g_ascii_isspace (out->str[out->len - 1]))
+            g_string_truncate (out, out->len - 1);
+          g_string_append_c (out, '=');
+          while (g_ascii_isspace (p[1]))
+            p++;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* parse_authres - the authserv-id of an Authentication-Results value, and its DKIM results
+ * (added to @dkim); NULL when the value has no authserv-id */
+static char *
+parse_authres (const char *value, GPtrArray *dkim)
+{
+  g_autofree char *clean = strip_comments (value);
+  g_autoptr (GPtrArray) parts = split_outside_quotes (clean, ';');
+  g_auto (GStrv) head = NULL;
+
+  head = g_strsplit_set (g_ptr_array_index (parts, 0), " \t", 2);
+  if (head[0] == NULL || head[0][0] == '\0')
+    return NULL;
+
+  for (guint i = 1; i < parts->len; i++)
+    {
+      g_autofree char *resinfo = squeeze_equals (g_ptr_array_index (parts, i));
+      g_auto (GStrv) words = g_strsplit_set (resinfo, " \t", -1);
+      DkimResult *r;
+
+      if (words[0] == NULL || g_ascii_strncasecmp (words[0], "dkim=", 5) != 0)
+        continue; /* also "dkim/1=": versions are not used in practice */
+      r = g_new0 (DkimResult, 1);
+      r->result = g_ascii_strdown (words[0] + 5, -1);
+      for (guint w = 1; words[w] != NULL; w++)
+        {
+          g_autofree char *v = NULL;
+
+          if (g_ascii_strncasecmp (words[w], "header.d=", 9) == 0)
+            {
+              v = unquote (words[w] + 9);
+              g_free (r->domain);
+              r->domain = g_ascii_strdown (v, -1);
+            }
+          else if (r->domain == NULL && g_ascii_strncasecmp (words[w], "header.i=", 9) == 0)
+            {
+              const char *at;
+
+              v = unquote (words[w] + 9);
+              at = strrchr (v, '@');
+              r->domain = g_ascii_strdown (at ? at + 1 : v, -1);
+            }
+        }
+      g_ptr_array_add (dkim, r);
+    }
+  return g_strdup (head[0]);
+}
+
+/* psl_rules - the public suffix list as a set of rules ("com", "*.ck", "!www.ck"), or NULL */
+static GHashTable *
+psl_rules (void)
+{
+  static GHashTable *rules;
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (PSL_PATH, &text, NULL, NULL))
+        {
+          g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+          rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          for (guint i = 0; lines[i] != NULL; i++)
+            {
+              char *rule = g_strstrip (lines[i]);
+
+              if (*rule != '\0' && !g_str_has_prefix (rule, "//"))
+                g_hash_table_add (rules, g_utf8_strdown (rule, -1));
+            }
+        }
+      g_once_init_leave (&loaded, 1);
+    }
+  return rules;
+}
+
+/* tr_trust_org_domain - the organizational domain of @domain */
+char *
+tr_trust_org_domain (const char *domain)
+{
+  g_autofree char *lower = NULL;
+  g_auto (GStrv) labels = NULL;
+  GHashTable *rules = psl_rules ();
+  guint n, suffix;
+
+  if (domain == NULL || *domain == '\0')
+    return NULL;
+  lower = g_ascii_strdown (domain, -1);
+  g_strstrip (lower);
+  if (g_str_has_suffix (lower, "."))
+    lower[strlen (lower) - 1] = '\0';
+  labels = g_strsplit (lower, ".", -1);
+  n = g_strv_length (labels);
+  if (n == 0)
+    return NULL;
+
+  suffix = 1; /* the implicit rule "*": the last label is a public suffix */
+  if (rules != NULL)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autofree char *candidate = g_strjoinv (".", labels + i);
+        g_autofree char *exception = g_strconcat ("!", candidate, NULL);
+        g_autofree char *wildcard
+            = i + 1 < n ? g_strconcat ("*.", candidate + strlen (labels[i]) + 1, NULL) : NULL;
+
+        if (g_hash_table_contains (rules, exception))
+          {
+            suffix = n - i - 1;
+            break;
+          }
+        if (g_hash_table_contains (rules, candidate)
+            || (wildcard != NULL && g_hash_table_contains (rules, wildcard)))
+          {
+            suffix = n - i;
+            break;
+          }
+      }
+  else
+    suffix = 1; /* without the list: the last two labels (wrong for co.uk and the like) */
+  if (suffix >= n)
+    return g_strdup (lower);
+  return g_strjoinv (".", labels + (n - suffix - 1));
+}
+
+/* address_domain - the domain of "user@domain" (also "mailto:" and "<...>"), or NULL */
+static char *
+address_domain (const char *address)
+{
+  const char *at = address ? strrchr (address, '@') : NULL;
+  g_autofree char *domain = NULL;
+
+  if (at == NULL)
+    return NULL;
+  domain = g_strdup (at + 1);
+  domain[strcspn (domain, ">?/ \t")] = '\0';
+  return *domain ? g_ascii_strdown (domain, -1) : NULL;
+}
+
+/* aligned - whether @dkim_domain shares its organizational domain with @reporter */
+static gboolean
+aligned (const char *dkim_domain, const char *reporter)
+{
+  g_autofree char *a = tr_trust_org_domain (dkim_domain);
+  g_autofree char *b = tr_trust_org_domain (reporter);
+
+  return a != NULL && b != NULL && strcmp (a, b) == 0;
+}
+
+static gboolean
+is_trusted (const char *authserv_id, char **trusted_ids)
+{
+  for (guint i = 0; trusted_ids[i] != NULL; i++)
+    if (g_ascii_strcasecmp (authserv_id, trusted_ids[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* tr_trust_judge - the DKIM verdict of our MTA on @report's message */
+void
+tr_trust_judge (TrReport *report, const TrMailInfo *info, char **trusted_ids)
+{
+  g_autoptr (GPtrArray) dkim = g_ptr_array_new_with_free_func ((GDestroyNotify) dkim_result_free);
+  g_autofree char *contact_domain = address_domain (report->contact_info);
+  const char *submitter = info ? info->tls_report_submitter : NULL;
+  const DkimResult *best = NULL;
+  int best_score = -1;
+
+  if (trusted_ids == NULL || trusted_ids[0] == NULL)
+    return;
+  for (guint i = 0; info != NULL && i < info->auth_results->len && dkim->len == 0; i++)
+    {
+      g_autoptr (GPtrArray) found
+          = g_ptr_array_new_with_free_func ((GDestroyNotify) dkim_result_free);
+      g_autofree char *id = parse_authres (g_ptr_array_index (info->auth_results, i), found);
+
+      if (id != NULL && is_trusted (id, trusted_ids))
+        g_ptr_array_extend_and_steal (dkim, g_steal_pointer (&found));
+    }
+
+  /* several signatures: prefer an aligned pass, then any pass, then the first result */
+  for (guint i = 0; i < dkim->len; i++)
+    {
+      const DkimResult *r = g_ptr_array_index (dkim, i);
+      gboolean pass = g_strcmp0 (r->result, "pass") == 0;
+      gboolean ok = aligned (r->domain, submitter) || aligned (r->domain, contact_domain);
+      int score = (pass ? 2 : 0) + (ok ? 1 : 0);
+
+      if (score > best_score)
+        best = r, best_score = score;
+    }
+  g_free (report->dkim_result);
+  g_free (report->dkim_domain);
+  if (best == NULL)
+    {
+      report->dkim_result = g_strdup ("none");
+      report->dkim_domain = NULL;
+      report->dkim_aligned = -1;
+      return;
+    }
+  report->dkim_result = g_strdup (best->result);
+  report->dkim_domain = g_strdup (best->domain);
+  report->dkim_aligned = best->domain != NULL ? (best_score & 1) : -1;
+}
+
+/* matches - whether @domain is @pattern ("example.com") or under it ("*.example.com") */
+static gboolean
+matches (const char *domain, const char *pattern)
+{
+  gsize dlen = strlen (domain), plen;
+
+  if (g_str_has_prefix (pattern, "*."))
+    {
+      pattern += 1; /* ".example.com" */
+      plen = strlen (pattern);
+      return dlen > plen && g_ascii_strcasecmp (domain + dlen - plen, pattern) == 0;
+    }
+  plen = strlen (pattern);
+  if (plen > 0 && pattern[plen - 1] == '.')
+    plen--;
+  if (dlen > 0 && domain[dlen - 1] == '.')
+    dlen--;
+  return dlen == plen && g_ascii_strncasecmp (domain, pattern, plen) == 0;
+}
+
+/* tr_trust_in_scope - whether @report is about one of @domains */
+gboolean
+tr_trust_in_scope (const TrReport *report, const TrMailInfo *info, char **domains, char **seen)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  const char *header = info ? info->tls_report_domain : NULL;
+
+  if (domains == NULL || domains[0] == NULL)
+    return TRUE;
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      const TrPolicy *policy = g_ptr_array_index (report->policies, i);
+      const char *name = policy->policy_domain ? policy->policy_domain : header;
+
+      if (name != NULL)
+        g_ptr_array_add (names, (gpointer) name);
+    }
+  if (names->len == 0 && header != NULL)
+    g_ptr_array_add (names, (gpointer) header);
+
+  for (guint i = 0; i < names->len; i++)
+    for (guint d = 0; domains[d] != NULL; d++)
+      if (matches (g_ptr_array_index (names, i), domains[d]))
+        return TRUE;
+  if (seen != NULL)
+    {
+      g_ptr_array_add (names, NULL);
+      *seen = names->len > 1 ? g_strjoinv (", ", (char **) names->pdata) : g_strdup ("none");
+    }
+  return FALSE;
+}
