@@ -70,66 +70,51 @@ store_message (TrStore *store, const TrMessage *message, const char *received_at
   return tr_store_commit (store, error);
 }
 
-/* parse_count - a positive whole number, with a K, M or G suffix if @suffix, into @out */
-static gboolean
-parse_count (const char *text, gboolean suffix, guint64 max, guint64 *out)
-{
-  char *end = NULL;
-  guint64 value, scale = 1;
+/* The command line, kept as (key, value) pairs until the config file has been read: the
+ * command line wins, so it is applied last. */
+static GPtrArray *cli_settings;
 
-  if (text == NULL || !g_ascii_isdigit (*text))
-    return FALSE;
-  errno = 0;
-  value = g_ascii_strtoull (text, &end, 10);
-  if (errno != 0)
-    return FALSE;
-  switch (suffix ? g_ascii_toupper (*end) : '\0')
-    {
-      case 'K':
-        scale = 1024, end++;
-        break;
-      case 'M':
-        scale = 1024 * 1024, end++;
-        break;
-      case 'G':
-        scale = 1024 * 1024 * 1024, end++;
-        break;
-      default:
-        break;
-    }
-  if (*end != '\0' || value == 0 || value > max / scale)
-    return FALSE;
-  *out = value * scale;
+/* setting_option - the callback of every option that is also a config file key */
+static gboolean
+setting_option (const char *name, const char *value, gpointer data, GError **error)
+{
+  g_ptr_array_add (cli_settings, g_strdup (name + 2)); /* without "--" */
+  g_ptr_array_add (cli_settings, g_strdup (value ? value : "true"));
   return TRUE;
 }
 
-static TrSettings opt_settings = TR_SETTINGS_INIT;
-
-/* limit_option - the callback of every --max-* option */
+/* apply_cli_settings - the command line over @settings; a list given there replaces the file's */
 static gboolean
-limit_option (const char *name, const char *value, gpointer data, GError **error)
+apply_cli_settings (TrSettings *settings, GError **error)
 {
-  guint64 n;
-  gboolean is_size = g_str_has_suffix (name, "-size");
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (!parse_count (value, is_size, is_size ? G_MAXSIZE / 2 : G_MAXINT, &n))
+  for (guint i = 0; i + 1 < cli_settings->len; i += 2)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s wants a positive %s, not \"%s\"", name,
-                   is_size ? "size such as 25M" : "whole number", value);
-      return FALSE;
+      const char *key = g_ptr_array_index (cli_settings, i);
+      const char *value = g_ptr_array_index (cli_settings, i + 1);
+      gboolean append = g_hash_table_contains (seen, key);
+
+      g_hash_table_add (seen, (gpointer) key);
+      if (!tr_settings_set (settings, key, value, append, error))
+        {
+          g_prefix_error (error, "--");
+          return FALSE;
+        }
     }
-  if (strcmp (name, "--max-message-size") == 0)
-    opt_settings.limits.max_message_size = (gsize) n;
-  else if (strcmp (name, "--max-inflated-size") == 0)
-    opt_settings.limits.max_inflated_size = (gsize) n;
-  else if (strcmp (name, "--max-json-depth") == 0)
-    opt_settings.limits.max_json_depth = (guint) n;
-  else if (strcmp (name, "--max-json-values") == 0)
-    opt_settings.limits.max_json_values = (gsize) n;
-  else if (strcmp (name, "--max-reports") == 0)
-    opt_settings.limits.max_reports = (guint) n;
   return TRUE;
+}
+
+/* cli_db - the --db of the command line, which wins over $TLSRPTDB_DB and the config file */
+static const char *
+cli_db (void)
+{
+  const char *db = NULL;
+
+  for (guint i = 0; i + 1 < cli_settings->len; i += 2)
+    if (strcmp (g_ptr_array_index (cli_settings, i), "db") == 0)
+      db = g_ptr_array_index (cli_settings, i + 1);
+  return db;
 }
 
 /* fatal_signal - last resort: a crash must defer the message (75), never bounce or lose it */
@@ -170,23 +155,32 @@ install_last_resort (void)
 int
 cmd_ingest (int argc, char **argv)
 {
-  g_autofree char *opt_db = NULL;
-  gboolean opt_reject = FALSE, opt_verbose = FALSE, exit_now = FALSE;
+  g_autofree char *opt_config = NULL;
+  gboolean exit_now = FALSE;
+#define SETTING(name, arg, text, meta)                                                             \
+  {                                                                                                \
+    name, 0, (arg) ? 0 : G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, setting_option, text, meta   \
+  }
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "Database file", "PATH" },
-    { "reject", 0, 0, G_OPTION_ARG_NONE, &opt_reject,
-      "Exit 65 (the MTA bounces) for an unusable message, after keeping it", NULL },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Say what was stored", NULL },
-    { "max-message-size", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
-      "Largest message kept whole (default 25M)", "SIZE" },
-    { "max-inflated-size", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
-      "Largest decompressed report (default 32M)", "SIZE" },
-    { "max-json-depth", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
-      "Deepest JSON nesting (default 64)", "N" },
-    { "max-json-values", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
-      "Most JSON values (containers and commas) in one report (default 1500000)", "N" },
-    { "max-reports", 0, 0, G_OPTION_ARG_CALLBACK, limit_option,
-      "Most report parts taken from one message (default 16)", "N" },
+    SETTING ("db", TRUE, "Database file", "PATH"),
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+      "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
+      "PATH" },
+    SETTING ("reject", FALSE, "Exit 65 (the MTA bounces) for an unusable message, after keeping it",
+             NULL),
+    SETTING ("verbose", FALSE, "Say what was stored", NULL),
+    SETTING ("domains", TRUE, "Only reports for these policy domains (*.D: subdomains of D)",
+             "D,..."),
+    SETTING ("trusted-authserv-id", TRUE,
+             "Believe Authentication-Results headers written by this host", "HOST"),
+    SETTING ("require-dkim", FALSE,
+             "Keep reports without a DKIM pass aligned with the reporter in `rejected`", NULL),
+    SETTING ("max-message-size", TRUE, "Largest message kept whole (default 25M)", "SIZE"),
+    SETTING ("max-inflated-size", TRUE, "Largest decompressed report (default 32M)", "SIZE"),
+    SETTING ("max-json-depth", TRUE, "Deepest JSON nesting (default 64)", "N"),
+    SETTING ("max-json-values", TRUE,
+             "Most JSON values (containers and commas) in one report (default 1500000)", "N"),
+    SETTING ("max-reports", TRUE, "Most report parts taken from one message (default 16)", "N"),
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GError) error = NULL;
@@ -199,9 +193,12 @@ cmd_ingest (int argc, char **argv)
   TrIngestResult result;
   guint64 message_size = 0;
   int status;
+  g_auto (TrSettings) settings = TR_SETTINGS_INIT;
+  g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
 
   install_last_resort ();
   tr_log_open ("ingest", TRUE);
+  cli_settings = pairs;
   if (!tr_parse_options ("ingest", "< MESSAGE",
                          "Store the TLS-RPT report(s) of the email on standard input.", entries,
                          &argc, &argv, &exit_now, &error))
@@ -218,16 +215,25 @@ cmd_ingest (int argc, char **argv)
       return EX_TEMPFAIL;
     }
 
+  if (!tr_settings_load (&settings, opt_config, &error) || !apply_cli_settings (&settings, &error))
+    {
+      tr_log_error (NULL, NULL, "%s", error->message);
+      return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
+    }
+  if (geteuid () == 0)
+    tr_log_warning ("running as root: MTAs do not run pipes as root, so this is probably a "
+                    "set-up mistake (see tlsrptdb(1), FILES)");
+
   tr_mail_init ();
-  path = tr_db_path (opt_db);
-  message = read_capped (STDIN_FILENO, opt_settings.limits.max_message_size, &message_size, &error);
+  path = tr_db_path (cli_db (), settings.db);
+  message = read_capped (STDIN_FILENO, settings.limits.max_message_size, &message_size, &error);
   if (message == NULL)
     {
       tr_log_error ("stdin", NULL, "%s", error->message);
       return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
     }
 
-  prepared = tr_ingest_prepare (message, message_size, &opt_settings);
+  prepared = tr_ingest_prepare (message, message_size, &settings);
   where = prepared->info->message_id ? prepared->info->message_id : "stdin";
   received_at = tr_store_now ();
   tr_ingest_result_init (&result);
@@ -243,11 +249,11 @@ cmd_ingest (int argc, char **argv)
     {
       const char *line = g_ptr_array_index (result.lines, i);
       tr_log_notice ("%s: %s", where, line);
-      if (opt_verbose)
+      if (settings.verbose)
         printf ("%s\n", line);
     }
   status = EX_OK;
-  if (prepared->unusable && opt_reject)
+  if (prepared->unusable && settings.reject)
     {
       tr_log_error (where, NULL, "%s", prepared->reason);
       status = EX_DATAERR;

@@ -1,11 +1,12 @@
-/* dbpath.c - where the database is: --db, else $TLSRPTDB_DB, else the XDG data directory */
+/* dbpath.c - where the database is: --db, else $TLSRPTDB_DB, else the config file's db, else
+ * the XDG data directory */
 #include "config.h"
 
 #include "dbpath.h"
 
-/* tr_db_path - the database path to use; @option is the --db value or NULL */
+/* tr_db_path - the database path to use: @option (--db), $TLSRPTDB_DB, @configured, XDG */
 char *
-tr_db_path (const char *option)
+tr_db_path (const char *option, const char *configured)
 {
   const char *env = g_getenv ("TLSRPTDB_DB");
 
@@ -13,6 +14,8 @@ tr_db_path (const char *option)
     return g_strdup (option);
   if (env != NULL && *env != '\0')
     return g_strdup (env);
+  if (configured != NULL && *configured != '\0')
+    return g_strdup (configured);
   /* $XDG_DATA_HOME, else ~/.local/share; an MTA pipe has no useful HOME: use --db there */
   return g_build_filename (g_get_user_data_dir (), PACKAGE_NAME, "reports.db", NULL);
 }

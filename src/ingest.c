@@ -16,13 +16,6 @@
 #include "validate.h"
 
 void
-tr_settings_clear (TrSettings *settings)
-{
-  g_clear_pointer (&settings->domains, g_strfreev);
-  g_clear_pointer (&settings->trusted_authserv_ids, g_strfreev);
-}
-
-void
 tr_ingest_result_init (TrIngestResult *result)
 {
   memset (result, 0, sizeof *result);

@@ -69,6 +69,11 @@ const char *const tr_schema_migrations[] = {
   "  subject TEXT,"
   "  mail_from TEXT"
   ");",
+
+  /* 2: what the MTA's Authentication-Results said of the report's DKIM signature (trust.c) */
+  "ALTER TABLE reports ADD COLUMN dkim_result TEXT;"
+  "ALTER TABLE reports ADD COLUMN dkim_domain TEXT;"
+  "ALTER TABLE reports ADD COLUMN dkim_aligned INTEGER;",
 };
 
 const guint tr_schema_version = G_N_ELEMENTS (tr_schema_migrations);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -33,9 +34,9 @@ static const char *const stmt_sql[N_STMTS] = {
   = "INSERT INTO reports (reporter_key, organization_name, contact_info, report_id,"
     " report_id_synthesized, start_datetime, end_datetime, report_day, raw_json, message_id,"
     " subject, mail_from, mail_date, tls_report_domain, tls_report_submitter, received_at,"
-    " last_received_at)"
+    " last_received_at, dkim_result, dkim_domain, dkim_aligned)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(coalesce(?6, ?12, ?15), 1, 10), ?8, ?9, ?10,"
-    " ?11, ?12, ?13, ?14, ?15, ?15)"
+    " ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18)"
     " ON CONFLICT (reporter_key, report_id) DO NOTHING",
   [STMT_REPEAT_REPORT] = "UPDATE reports SET deliveries = deliveries + 1, last_received_at = ?3"
                          " WHERE reporter_key = ?1 AND report_id = ?2 RETURNING id, deliveries",
@@ -208,9 +209,31 @@ sync_directory (const char *dir)
     }
 }
 
+/* The modes of what we create, whatever the MTA's umask (Postfix: 077): the directory 0750
+ * and the database 0640 (SQLite gives its -wal and -shm files the database's mode), so that
+ * a group of administrators can read it (doc/schema.md, "Permissions"). */
+#define TR_STORE_UMASK (S_IWGRP | S_IRWXO)
+
+static TrStore *open_store (const char *path, TrStoreMode mode, GError **error);
+
 /* tr_store_open - open (and for writing, create and migrate) the database at @path */
 TrStore *
 tr_store_open (const char *path, TrStoreMode mode, GError **error)
+{
+  mode_t saved;
+  TrStore *store;
+
+  if (mode == TR_STORE_READ_ONLY)
+    return open_store (path, mode, error);
+  saved = umask (TR_STORE_UMASK);
+  store = open_store (path, mode, error);
+  umask (saved);
+  return store;
+}
+
+/* open_store - tr_store_open with the umask in place */
+static TrStore *
+open_store (const char *path, TrStoreMode mode, GError **error)
 {
   g_autoptr (TrStore) store = g_new0 (TrStore, 1);
   g_autofree char *dir = g_path_get_dirname (path);
@@ -469,6 +492,10 @@ tr_store_add_report (TrStore *store, const TrReport *report, const TrMailInfo *i
   bind_text (stmt, 13, info->tls_report_domain);
   bind_text (stmt, 14, info->tls_report_submitter);
   bind_text (stmt, 15, received_at);
+  bind_text (stmt, 16, report->dkim_result);
+  bind_text (stmt, 17, report->dkim_domain);
+  if (report->dkim_aligned >= 0)
+    sqlite3_bind_int (stmt, 18, report->dkim_aligned);
   if (!step_done (store, stmt, "inserting a report", error))
     return FALSE;
   if (sqlite3_changes (store->db) == 0)

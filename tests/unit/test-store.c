@@ -227,6 +227,34 @@ test_foreign (Fixture *f, gconstpointer data)
   g_assert_error (error, TR_ERROR, TR_ERROR_TEMPORARY);
 }
 
+/* a database made by an older tlsrptdb is migrated step by step, its rows kept */
+static void
+test_migrate_v1 (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autoptr (TrStore) store = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, tr_schema_migrations[0], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db,
+                    "PRAGMA user_version = 1; PRAGMA application_id = 1414680660;"
+                    "INSERT INTO reports (reporter_key, report_id, raw_json,"
+                    " received_at, last_received_at) VALUES ('a', 'b', '{}', 'x', 'x')",
+                    NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports WHERE dkim_result IS NULL"), ==,
+                   1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -239,5 +267,6 @@ main (int argc, char **argv)
   ADD ("/store/newer-schema", test_newer_schema);
   ADD ("/store/missing-read-only", test_missing_read_only);
   ADD ("/store/foreign", test_foreign);
+  ADD ("/store/migrate-v1", test_migrate_v1);
   return g_test_run ();
 }

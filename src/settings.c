@@ -1,0 +1,211 @@
+/* settings.c - ingest settings from the config file and the command line
+ *
+ * One table of keys serves both, so that every option can be set in the file and the alias
+ * line stays short.  A mistake in the file is a TR_ERROR_CONFIG, which makes ingest exit 75:
+ * the reports wait in the MTA's queue until the administrator fixes it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "error.h"
+#include "settings.h"
+
+#define GROUP "tlsrptdb"
+
+void
+tr_settings_clear (TrSettings *settings)
+{
+  g_clear_pointer (&settings->db, g_free);
+  g_clear_pointer (&settings->domains, g_strfreev);
+  g_clear_pointer (&settings->trusted_authserv_ids, g_strfreev);
+}
+
+/* parse_number - a positive whole number, with a K, M or G suffix if @suffix, at most @max */
+static gboolean
+parse_number (const char *text, gboolean suffix, guint64 max, guint64 *out)
+{
+  char *end = NULL;
+  guint64 value, scale = 1;
+
+  if (text == NULL || !g_ascii_isdigit (*text))
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (errno != 0)
+    return FALSE;
+  if (suffix && *end != '\0' && end[1] == '\0')
+    switch (g_ascii_toupper (*end))
+      {
+        case 'K':
+          scale = 1024, end++;
+          break;
+        case 'M':
+          scale = 1024 * 1024, end++;
+          break;
+        case 'G':
+          scale = 1024 * 1024 * 1024, end++;
+          break;
+        default:
+          break;
+      }
+  if (*end != '\0' || value == 0 || value > max / scale)
+    return FALSE;
+  *out = value * scale;
+  return TRUE;
+}
+
+/* parse_bool - true/false, yes/no, 1/0, on/off */
+static gboolean
+parse_bool (const char *text, gboolean *out)
+{
+  static const char *const yes[] = { "true", "yes", "1", "on" };
+  static const char *const no[] = { "false", "no", "0", "off" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
+    if (g_ascii_strcasecmp (text, yes[i]) == 0)
+      return *out = TRUE, TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (no); i++)
+    if (g_ascii_strcasecmp (text, no[i]) == 0)
+      return *out = FALSE, TRUE;
+  return FALSE;
+}
+
+/* set_list - replace or extend @list with the words of @value (separated by , ; or spaces) */
+static void
+set_list (char ***list, const char *value, gboolean append)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) words = g_strsplit_set (value, ",; \t", -1);
+
+  if (append && *list != NULL)
+    g_strv_builder_addv (builder, (const char **) *list);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_strv_builder_add (builder, words[i]);
+  g_strfreev (*list);
+  *list = g_strv_builder_end (builder);
+}
+
+/* tr_settings_set - set @key from its text form */
+gboolean
+tr_settings_set (TrSettings *settings, const char *key, const char *value, gboolean append,
+                 GError **error)
+{
+  TrLimits *l = &settings->limits;
+  struct
+  {
+    const char *key;
+    gboolean suffix;
+    guint64 max;
+    gsize *size;
+    guint *count;
+  } numbers[] = {
+    { "max-message-size", TRUE, G_MAXSIZE / 2, &l->max_message_size, NULL },
+    { "max-inflated-size", TRUE, G_MAXSIZE / 2, &l->max_inflated_size, NULL },
+    { "max-json-values", FALSE, G_MAXSIZE / 2, &l->max_json_values, NULL },
+    { "max-json-depth", FALSE, 100000, NULL, &l->max_json_depth },
+    { "max-reports", FALSE, 10000, NULL, &l->max_reports },
+  };
+  struct
+  {
+    const char *key;
+    gboolean *flag;
+  } flags[] = {
+    { "require-dkim", &settings->require_dkim },
+    { "reject", &settings->reject },
+    { "verbose", &settings->verbose },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    if (strcmp (key, numbers[i].key) == 0)
+      {
+        guint64 n;
+
+        if (!parse_number (value, numbers[i].suffix, numbers[i].max, &n))
+          {
+            g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s wants a positive %s, not \"%s\"",
+                         key, numbers[i].suffix ? "size such as 25M" : "whole number", value);
+            return FALSE;
+          }
+        if (numbers[i].size != NULL)
+          *numbers[i].size = (gsize) n;
+        else
+          *numbers[i].count = (guint) n;
+        return TRUE;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (strcmp (key, flags[i].key) == 0)
+      {
+        if (!parse_bool (value, flags[i].flag))
+          {
+            g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s wants true or false, not \"%s\"",
+                         key, value);
+            return FALSE;
+          }
+        return TRUE;
+      }
+  if (strcmp (key, "domains") == 0)
+    set_list (&settings->domains, value, append);
+  else if (strcmp (key, "trusted-authserv-id") == 0)
+    set_list (&settings->trusted_authserv_ids, value, append);
+  else if (strcmp (key, "db") == 0 && *value != '\0')
+    {
+      g_free (settings->db);
+      settings->db = g_strdup (value);
+    }
+  else
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "unknown setting \"%s\"", key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* tr_settings_load - read the config file */
+gboolean
+tr_settings_load (TrSettings *settings, const char *path, GError **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+  g_auto (GStrv) groups = NULL;
+  g_auto (GStrv) keys = NULL;
+  const char *env = g_getenv ("TLSRPTDB_CONFIG");
+
+  if (path == NULL && env != NULL && *env != '\0')
+    path = env;
+  if (path == NULL)
+    {
+      if (!g_file_test (TR_SETTINGS_DEFAULT_FILE, G_FILE_TEST_EXISTS))
+        return TRUE;
+      path = TR_SETTINGS_DEFAULT_FILE;
+    }
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (strcmp (groups[i], GROUP) != 0)
+      {
+        g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s: unknown group [%s] (use [%s])", path,
+                     groups[i], GROUP);
+        return FALSE;
+      }
+  keys = g_key_file_get_keys (file, GROUP, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_string (file, GROUP, keys[i], &local_error);
+
+      if (value == NULL || !tr_settings_set (settings, keys[i], g_strstrip (value), FALSE, error))
+        {
+          if (value == NULL)
+            g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s", local_error->message);
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

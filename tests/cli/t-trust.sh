@@ -1,0 +1,103 @@
+# t-trust.sh - the config file, scope (domains) and authenticity (trusted Authentication-Results)
+. "$(dirname "$0")/lib.sh"
+
+# with_ar FILE HEADER... : FILE with Authentication-Results headers on top, as a verifier adds them
+with_ar () {
+  _f=$1; shift
+  for _h in "$@"; do printf 'Authentication-Results: %s\n' "$_h"; done
+  cat "$_f"
+}
+conf=$TESTTMP/tlsrptdb.conf
+
+# --- the config file ---------------------------------------------------------------------------
+db=$(newdb)
+printf '[tlsrptdb]\n# comments are fine\ndb = %s\nverbose = true\nmax-reports = 4\n' "$db" >"$conf"
+"$TLSRPTDB" ingest --config "$conf" <"$SAMPLES/google.eml" >"$TESTTMP/out"
+is "config: db and verbose are read from the file" \
+  "$?|$(sql "$db" "SELECT count(*) FROM reports")|$(cut -c1-7 "$TESTTMP/out")" "0|1|stored "
+TLSRPTDB_CONFIG=$conf "$TLSRPTDB" ingest <"$SAMPLES/mox.eml" >/dev/null
+is "config: \$TLSRPTDB_CONFIG names the file" "$(sql "$db" "SELECT count(*) FROM reports")" "2"
+db2=$(newdb)
+"$TLSRPTDB" ingest --config "$conf" --db "$db2" <"$SAMPLES/stalwart.eml" >/dev/null
+is "config: the command line wins" \
+  "$(sql "$db2" "SELECT count(*) FROM reports")|$(sql "$db" "SELECT count(*) FROM reports")" "1|2"
+
+for bad in '[tlsrptdb]\nmax-reports = lots\n' '[tlsrptdb]\nno-such-key = 1\n' '[other]\ndb = x\n' \
+  'not a key file\n' '[tlsrptdb]\nrequire-dkim = maybe\n'; do
+  printf "$bad" >"$conf"
+  ingest "$(newdb)" "$SAMPLES/google.eml" --config "$conf"
+  is "bad config ($(printf "$bad" | tail -n 1)): deferred (75)" "$status" 75
+  case $err in "tlsrptdb ingest: $conf: "*) pass "bad config: one line naming the file" ;;
+    *) fail "bad config: one line naming the file ($err)" ;; esac
+done
+ingest "$(newdb)" "$SAMPLES/google.eml" --config "$TESTTMP/missing.conf"
+is "a config file named but missing: deferred (75)" "$status" 75
+
+# --- scope: only our domains --------------------------------------------------------------------
+db=$(newdb)
+ingest "$db" "$SAMPLES/google.eml" --domains example.org,example.net
+is "not our domain: exit 0" "$status" 0
+is "not our domain: kept in rejected with the reason" \
+  "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
+  "0|not our domain: example.com"
+ingest "$db" "$SAMPLES/google.eml" --domains example.org --reject
+is "not our domain, --reject: still exit 0 (not malformed, and no backscatter)" "$status" 0
+ingest "$db" "$SAMPLES/google.eml" --domains example.org --domains example.com
+is "--domains is repeatable" "$(sql "$db" "SELECT count(*) FROM reports")" "1"
+printf '[tlsrptdb]\ndomains = *.example.net; example.org\n' >"$conf"
+db=$(newdb)
+ingest "$db" "$SAMPLES/postfix-tlsrpt-reporter.eml" --config "$conf"
+is "wildcard domains from the config file" "$(counts "$db")" "$(printf '1 3 2 0')"
+
+# --- authenticity --------------------------------------------------------------------------------
+trust="--trusted-authserv-id mx.our.example"
+db=$(newdb)
+with_ar "$SAMPLES/google.eml" "mx.our.example; dkim=pass header.d=google.example header.s=s1" >"$TESTTMP/m1"
+ingest "$db" "$TESTTMP/m1" $trust
+is "dkim=pass aligned: recorded" \
+  "$(sql "$db" "SELECT dkim_result, dkim_domain, dkim_aligned FROM reports")" "pass|google.example|1"
+
+db=$(newdb)
+with_ar "$SAMPLES/google.eml" "mx.our.example; dkim=fail header.d=google.example" \
+  "mx.our.example; dkim=pass header.d=google.example" >"$TESTTMP/m2"
+ingest "$db" "$TESTTMP/m2" $trust
+is "a forged pass below our verdict is ignored" "$(sql "$db" "SELECT dkim_result FROM reports")" "fail"
+ingest "$(newdb)" "$TESTTMP/m2" $trust --require-dkim
+is "require-dkim, dkim=fail: kept in rejected, exit 0" "$status" 0
+
+db=$(newdb)
+with_ar "$SAMPLES/google.eml" "mx.elsewhere.example; dkim=pass header.d=google.example" >"$TESTTMP/m3"
+ingest "$db" "$TESTTMP/m3" $trust --require-dkim
+is "untrusted authserv-id: not authenticated" \
+  "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
+  "0|not authenticated: no DKIM result from a trusted host"
+
+db=$(newdb)
+with_ar "$SAMPLES/google.eml" "mx.our.example; dkim=pass header.d=attacker.example" >"$TESTTMP/m4"
+ingest "$db" "$TESTTMP/m4" $trust --require-dkim
+is "dkim=pass for an unrelated domain: not authenticated" \
+  "$(sql "$db" "SELECT reason FROM rejected")" \
+  "not authenticated: signed by attacker.example, not aligned with the reporter"
+ingest "$db" "$TESTTMP/m4" $trust
+is "without require-dkim: stored, marked not aligned" \
+  "$(sql "$db" "SELECT dkim_result, dkim_aligned FROM reports")" "pass|0"
+
+db=$(newdb)
+with_ar "$SAMPLES/mailru.eml" "mx.our.example; dkim=pass header.d=corp.mail.example" >"$TESTTMP/m5"
+ingest "$db" "$TESTTMP/m5" $trust --require-dkim
+is "mail.ru style (submitter mail.*, signer corp.mail.*): aligned" \
+  "$(sql "$db" "SELECT dkim_aligned FROM reports")" "1"
+
+db=$(newdb)
+ingest "$db" "$SAMPLES/google.eml" $trust --require-dkim
+is "no Authentication-Results at all: not authenticated" "$(counts "$db")" "0 0 0 1"
+ingest "$db" "$SAMPLES/google.eml"
+is "nothing configured: nothing judged" "$(sql "$db" "SELECT dkim_result IS NULL FROM reports")" "1"
+
+# --- permissions ---------------------------------------------------------------------------------
+db=$TESTTMP/perm/sub/reports.db
+(umask 077 && "$TLSRPTDB" ingest --db "$db" <"$SAMPLES/google.eml")
+is "database directory mode under umask 077" "$(stat -c %a "$(dirname "$db")")" "750"
+is "database file mode under umask 077" "$(stat -c %a "$db")" "640"
+
+done_testing
