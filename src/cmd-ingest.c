@@ -67,6 +67,8 @@ store_message (TrStore *store, const TrMessage *message, const char *received_at
       tr_store_rollback (store);
       return FALSE;
     }
+  if (result->stored == 0 && result->rejected == 0)
+    return tr_store_commit_relaxed (store, error); /* only counted repeats */
   return tr_store_commit (store, error);
 }
 

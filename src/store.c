@@ -1,9 +1,13 @@
 /* store.c - the SQLite database: open, migrate, write reports and rejected messages
  *
  * Durability: exit 0 tells the MTA to delete its copy, so a report must be on disk when
- * tr_store_commit() returns.  WAL with synchronous=FULL fsyncs the WAL at every commit; the
- * directory is fsynced once when the database file is created.  One IMMEDIATE transaction per
- * message makes a report whole or absent, and serialises racing ingests before they read.
+ * tr_store_commit() returns.  In WAL mode, synchronous=FULL means exactly one thing more than
+ * NORMAL: the WAL is fsynced at every commit.  tr_store_commit() does that fsync itself, after
+ * COMMIT, so that tr_store_commit_relaxed() can skip it for a transaction that only counted a
+ * repeat delivery (the report itself was made durable by an earlier commit).  Checkpoints, as
+ * in NORMAL and FULL alike, sync the WAL before and the database after copying.  The directory
+ * is fsynced once when the database file is created.  One IMMEDIATE transaction per message
+ * makes a report whole or absent, and serialises racing ingests before they read.
  */
 #include "config.h"
 
@@ -215,6 +219,7 @@ sync_directory (const char *dir)
 #define TR_STORE_UMASK (S_IWGRP | S_IRWXO)
 
 static TrStore *open_store (const char *path, TrStoreMode mode, GError **error);
+static int store_wal_hook (void *data, sqlite3 *db, const char *schema, int n_frames);
 
 /* tr_store_open - open (and for writing, create and migrate) the database at @path */
 TrStore *
@@ -281,11 +286,13 @@ open_store (const char *path, TrStoreMode mode, GError **error)
       return g_steal_pointer (&store);
     }
 
-  /* The WAL is fsynced at every commit (FULL); the checkpoint is left to SQLite's automatic
-   * one instead of every close, which halves the cost of a small ingest (doc/performance.md). */
+  /* Checkpoints: not at every close (that costs two fsyncs per ingest), but by store_wal_hook
+   * once the WAL is long.  PRAGMA synchronous=NORMAL, because tr_store_commit syncs the WAL
+   * itself: see the comment at the top. */
   sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  sqlite3_wal_hook (store->db, store_wal_hook, NULL);
   if (!exec (store, "PRAGMA journal_mode = WAL", error)
-      || !exec (store, "PRAGMA synchronous = FULL", error)
+      || !exec (store, "PRAGMA synchronous = NORMAL", error)
       || !exec (store, "PRAGMA foreign_keys = ON", error) || !migrate (store, error))
     return NULL;
   if (!existed)
@@ -323,9 +330,51 @@ tr_store_begin (TrStore *store, GError **error)
   return TRUE;
 }
 
-/* tr_store_commit - COMMIT; durable (WAL, synchronous=FULL) when it returns TRUE */
+/* TR_STORE_CHECKPOINT_FRAMES - WAL length (pages) that triggers a checkpoint: a few dozen small
+ * reports, or one large one */
+#define TR_STORE_CHECKPOINT_FRAMES 256
+
+/* store_wal_hook - after a commit: checkpoint and truncate a long WAL.  Left to itself, a WAL
+ * that is not checkpointed at close only grows, because every new process rebuilds its index
+ * and never rewinds it (doc/performance.md).  A busy checkpoint is simply tried again later. */
+static int
+store_wal_hook (void *data, sqlite3 *db, const char *schema, int n_frames)
+{
+  if (n_frames >= TR_STORE_CHECKPOINT_FRAMES)
+    (void) sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  return SQLITE_OK;
+}
+
+/* sync_wal - fsync the WAL: what synchronous=FULL does at every commit */
+static gboolean
+sync_wal (TrStore *store, GError **error)
+{
+  sqlite3_file *wal = NULL;
+  int rc = sqlite3_file_control (store->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+
+  if (rc == SQLITE_OK && wal != NULL && wal->pMethods != NULL)
+    rc = wal->pMethods->xSync (wal, SQLITE_SYNC_FULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot sync the WAL: %s", store->path,
+                   sqlite3_errstr (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* tr_store_commit - COMMIT and fsync the WAL: durable when it returns TRUE */
 gboolean
 tr_store_commit (TrStore *store, GError **error)
+{
+  return tr_store_commit_relaxed (store, error) && sync_wal (store, error);
+}
+
+/* tr_store_commit_relaxed - COMMIT without waiting for the disk: for a transaction that only
+ * counts a repeat delivery, whose report an earlier, synchronous commit made durable already.
+ * A power cut may lose the count, never a report. */
+gboolean
+tr_store_commit_relaxed (TrStore *store, GError **error)
 {
   g_return_val_if_fail (store->in_transaction, FALSE);
   if (!exec (store, "COMMIT", error))
@@ -546,4 +595,284 @@ tr_store_now (void)
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* --- import, reprocess and prune ------------------------------------------------------------ */
+
+/* prepare - a one-off statement (the statements below run once per report at most) */
+static sqlite3_stmt *
+prepare (TrStore *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (store, rc, "preparing a statement", error);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* tr_store_has_report - whether the report (@reporter_key, @report_id) is stored */
+gboolean
+tr_store_has_report (TrStore *store, const char *reporter_key, const char *report_id,
+                     gboolean *found, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = prepare (store, "SELECT 1 FROM reports WHERE reporter_key = ?1 AND report_id = ?2", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, reporter_key);
+  bind_text (stmt, 2, report_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (store, rc, "looking up a report", error);
+  *found = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* note_rejected - add (@size, SHA-256 of @data) to the TEMP index; *@added is FALSE if known */
+static gboolean
+note_rejected (TrStore *store, sqlite3_stmt *insert, const void *data, gsize len, gint64 size,
+               gboolean *added, GError **error)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+
+  g_checksum_update (checksum, data, (gssize) len);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  sqlite3_reset (insert);
+  sqlite3_bind_int64 (insert, 1, size);
+  sqlite3_bind_blob (insert, 2, digest, (int) digest_len, SQLITE_TRANSIENT);
+  if (!step_done (store, insert, "indexing rejected messages", error))
+    return FALSE;
+  *added = sqlite3_changes (store->db) > 0;
+  return TRUE;
+}
+
+#define INSERT_REJECTED_SEEN                                                                       \
+  "INSERT OR IGNORE INTO temp.rejected_seen (message_size, sha256) VALUES (?1, ?2)"
+
+/* tr_store_index_rejected - note the size and SHA-256 of every message in `rejected` */
+gboolean
+tr_store_index_rejected (TrStore *store, GError **error)
+{
+  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  int rc;
+
+  g_return_val_if_fail (!store->in_transaction, FALSE);
+  if (!exec (store,
+             "CREATE TEMP TABLE IF NOT EXISTS rejected_seen (message_size INTEGER NOT NULL,"
+             " sha256 BLOB NOT NULL, PRIMARY KEY (message_size, sha256)) WITHOUT ROWID",
+             error)
+      || !exec (store, "BEGIN", error))
+    return FALSE;
+  select = prepare (store, "SELECT message_size, raw_message FROM rejected", error);
+  insert = select ? prepare (store, INSERT_REJECTED_SEEN, error) : NULL;
+  if (insert == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      gboolean added;
+
+      if (!note_rejected (store, insert, sqlite3_column_blob (select, 1),
+                          (gsize) sqlite3_column_bytes (select, 1),
+                          sqlite3_column_int64 (select, 0), &added, error))
+        goto fail;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (store, rc, "reading rejected messages", error);
+      goto fail;
+    }
+  g_clear_pointer (&select, sqlite3_finalize);
+  g_clear_pointer (&insert, sqlite3_finalize);
+  return exec (store, "COMMIT", error);
+
+fail:
+  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* tr_store_rejected_seen - whether this message is in `rejected` already; notes it */
+gboolean
+tr_store_rejected_seen (TrStore *store, GBytes *raw, guint64 message_size, gboolean *seen,
+                        GError **error)
+{
+  g_autoptr (sqlite3_stmt) insert = prepare (store, INSERT_REJECTED_SEEN, error);
+  gsize len;
+  const void *data = g_bytes_get_data (raw, &len);
+  gboolean added;
+
+  g_return_val_if_fail (store->in_transaction, FALSE);
+  if (insert == NULL
+      || !note_rejected (store, insert, data ? data : "", len, (gint64) message_size, &added,
+                         error))
+    return FALSE;
+  *seen = !added;
+  return TRUE;
+}
+
+void
+tr_rejected_row_clear (TrRejectedRow *row)
+{
+  g_clear_pointer (&row->raw, g_bytes_unref);
+  g_clear_pointer (&row->received_at, g_free);
+  g_clear_pointer (&row->reason, g_free);
+  memset (row, 0, sizeof *row);
+}
+
+/* tr_store_next_rejected - the row of `rejected` after @after_id */
+gboolean
+tr_store_next_rejected (TrStore *store, gint64 after_id, TrRejectedRow *row, gboolean *found,
+                        GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = prepare (store,
+                 "SELECT id, raw_message, message_size, received_at, reason FROM rejected"
+                 " WHERE id > ?1 ORDER BY id LIMIT 1",
+                 error);
+  int rc;
+
+  tr_rejected_row_clear (row);
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, after_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (store, rc, "reading rejected messages", error);
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->raw = g_bytes_new (sqlite3_column_blob (stmt, 1), (gsize) sqlite3_column_bytes (stmt, 1));
+  row->message_size = (guint64) MAX (sqlite3_column_int64 (stmt, 2), 0);
+  row->received_at = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  row->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  *found = TRUE;
+  return TRUE;
+}
+
+/* run_on_row - run @sql with ?1 = @id and ?2 = @text (if not NULL) to completion */
+static gboolean
+run_on_row (TrStore *store, const char *sql, gint64 id, const char *text, const char *what,
+            GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, sql, error);
+
+  g_return_val_if_fail (store->in_transaction, FALSE);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  bind_text (stmt, 2, text);
+  return step_done (store, stmt, what, error);
+}
+
+/* tr_store_delete_rejected - remove row @id of `rejected` */
+gboolean
+tr_store_delete_rejected (TrStore *store, gint64 id, GError **error)
+{
+  return run_on_row (store, "DELETE FROM rejected WHERE id = ?1", id, NULL,
+                     "removing a rejected message", error);
+}
+
+/* tr_store_set_rejected_reason - change the reason of row @id */
+gboolean
+tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason, GError **error)
+{
+  return run_on_row (store, "UPDATE rejected SET reason = ?2 WHERE id = ?1", id, reason,
+                     "updating a rejected message", error);
+}
+
+/* count_rows - the single integer that @sql with ?1 = @day and ?2 = @limit returns */
+static gboolean
+count_rows (TrStore *store, const char *sql, const char *day, gint64 limit, gint64 *n,
+            GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, day);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (store, rc, "counting old rows", error);
+  *n = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+#define OLD_REPORTS "SELECT id FROM reports WHERE report_day < ?1 ORDER BY id LIMIT ?2"
+#define OLD_REJECTED "SELECT id FROM rejected WHERE received_at < ?1 ORDER BY id LIMIT ?2"
+
+/* tr_store_prune_reports - delete (or count) up to @limit reports from before @before_day */
+gboolean
+tr_store_prune_reports (TrStore *store, const char *before_day, gint64 limit, gboolean dry_run,
+                        TrPruneCounts *counts, GError **error)
+{
+  gint64 reports, policies, failures;
+
+  /* the same transaction sees the same rows in every statement */
+  if (!count_rows (store, "SELECT count(*) FROM (" OLD_REPORTS ")", before_day, limit, &reports,
+                   error))
+    return FALSE;
+  if (reports == 0)
+    return TRUE;
+  if (!count_rows (store, "SELECT count(*) FROM policies WHERE report_ref IN (" OLD_REPORTS ")",
+                   before_day, limit, &policies, error)
+      || !count_rows (store,
+                      "SELECT count(*) FROM failures WHERE policy_ref IN (SELECT id FROM"
+                      " policies WHERE report_ref IN (" OLD_REPORTS "))",
+                      before_day, limit, &failures, error))
+    return FALSE;
+  if (!dry_run)
+    {
+      g_autoptr (sqlite3_stmt) stmt
+          = prepare (store, "DELETE FROM reports WHERE id IN (" OLD_REPORTS ")", error);
+
+      g_return_val_if_fail (store->in_transaction, FALSE);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, before_day);
+      sqlite3_bind_int64 (stmt, 2, limit);
+      if (!step_done (store, stmt, "deleting old reports", error))
+        return FALSE;
+    }
+  counts->reports += reports;
+  counts->policies += policies;
+  counts->failures += failures;
+  return TRUE;
+}
+
+/* tr_store_prune_rejected - delete (or count) up to @limit rejected messages */
+gboolean
+tr_store_prune_rejected (TrStore *store, const char *before_day, gint64 limit, gboolean dry_run,
+                         TrPruneCounts *counts, GError **error)
+{
+  gint64 rejected;
+
+  if (!count_rows (store, "SELECT count(*) FROM (" OLD_REJECTED ")", before_day, limit, &rejected,
+                   error))
+    return FALSE;
+  if (rejected > 0 && !dry_run)
+    {
+      g_autoptr (sqlite3_stmt) stmt
+          = prepare (store, "DELETE FROM rejected WHERE id IN (" OLD_REJECTED ")", error);
+
+      g_return_val_if_fail (store->in_transaction, FALSE);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, before_day);
+      sqlite3_bind_int64 (stmt, 2, limit);
+      if (!step_done (store, stmt, "deleting old rejected messages", error))
+        return FALSE;
+    }
+  counts->rejected += rejected;
+  return TRUE;
 }

@@ -91,6 +91,19 @@ query_int (TrStore *store, const char *sql)
   return value;
 }
 
+static const char *
+query_text (TrStore *store, const char *sql)
+{
+  static char value[64];
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (tr_store_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_strlcpy (value, (const char *) sqlite3_column_text (stmt, 0), sizeof value);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
 static void
 add (TrStore *store, TrReport *report, TrStoreResult *result)
 {
@@ -111,7 +124,9 @@ test_create (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
   g_assert_cmpint (query_int (store, "PRAGMA application_id"), ==, TR_SCHEMA_APPLICATION_ID);
-  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 2); /* FULL */
+  /* NORMAL: tr_store_commit syncs the WAL itself, which is all FULL adds in WAL mode */
+  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 1);
+  g_assert_cmpstr (query_text (store, "PRAGMA journal_mode"), ==, "wal");
   g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
   g_clear_pointer (&store, tr_store_close);
 
