@@ -464,10 +464,15 @@ value_text (JsonNode *node)
   switch (json_node_get_value_type (node))
     {
       case G_TYPE_STRING:
-        /* json-glib passes "\ud800" (a lone surrogate escape) through as invalid UTF-8 */
-        return json_node_get_string (node) != NULL
-                   ? g_utf8_make_valid (json_node_get_string (node), -1)
-                   : NULL;
+        {
+          const char *text = json_node_get_string (node);
+
+          /* json-glib passes "\ud800" (a lone surrogate escape) through as invalid UTF-8;
+           * validating first spares the copy through a GString for the usual valid text */
+          if (text == NULL)
+            return NULL;
+          return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : g_utf8_make_valid (text, -1);
+        }
       case G_TYPE_INT64:
         return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
       case G_TYPE_DOUBLE:
@@ -699,14 +704,14 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
       for (i = 0; i < n; i++)
         {
           JsonNode *element = json_array_get_element (array, i);
-          g_autofree char *fwhere = NULL;
+          char fwhere[96]; /* "policies[N].failure-details[M]." */
 
           if (!JSON_NODE_HOLDS_OBJECT (element))
             {
               warn (report, "%sfailure-details[%u] is not an object, skipped", where, i);
               continue;
             }
-          fwhere = g_strdup_printf ("%sfailure-details[%u].", where, i);
+          g_snprintf (fwhere, sizeof fwhere, "%sfailure-details[%u].", where, i);
           g_ptr_array_add (p->failures,
                            parse_failure (report, json_node_get_object (element), fwhere));
         }
