@@ -5,7 +5,12 @@
 
 #include "error.h"
 
-G_DEFINE_QUARK (tr - error - quark, tr_error)
+/* tr_error_quark - the TR_ERROR domain (written out: clang-format mangles G_DEFINE_QUARK) */
+GQuark
+tr_error_quark (void)
+{
+  return g_quark_from_static_string ("tr-error-quark");
+}
 
 /* tr_exit_code - the sysexits.h status for @error (NULL means success) */
 int
