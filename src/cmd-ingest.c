@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "dbpath.h"
+#include "cli.h"
 #include "error.h"
 #include "ingest.h"
 #include "log.h"
@@ -72,53 +72,6 @@ store_message (TrStore *store, const TrMessage *message, const char *received_at
   return tr_store_commit (store, error);
 }
 
-/* The command line, kept as (key, value) pairs until the config file has been read: the
- * command line wins, so it is applied last. */
-static GPtrArray *cli_settings;
-
-/* setting_option - the callback of every option that is also a config file key */
-static gboolean
-setting_option (const char *name, const char *value, gpointer data, GError **error)
-{
-  g_ptr_array_add (cli_settings, g_strdup (name + 2)); /* without "--" */
-  g_ptr_array_add (cli_settings, g_strdup (value ? value : "true"));
-  return TRUE;
-}
-
-/* apply_cli_settings - the command line over @settings; a list given there replaces the file's */
-static gboolean
-apply_cli_settings (TrSettings *settings, GError **error)
-{
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i + 1 < cli_settings->len; i += 2)
-    {
-      const char *key = g_ptr_array_index (cli_settings, i);
-      const char *value = g_ptr_array_index (cli_settings, i + 1);
-      gboolean append = g_hash_table_contains (seen, key);
-
-      g_hash_table_add (seen, (gpointer) key);
-      if (!tr_settings_set (settings, key, value, append, error))
-        {
-          g_prefix_error (error, "--");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* cli_db - the --db of the command line, which wins over $TLSRPTDB_DB and the config file */
-static const char *
-cli_db (void)
-{
-  const char *db = NULL;
-
-  for (guint i = 0; i + 1 < cli_settings->len; i += 2)
-    if (strcmp (g_ptr_array_index (cli_settings, i), "db") == 0)
-      db = g_ptr_array_index (cli_settings, i + 1);
-  return db;
-}
-
 /* fatal_signal - last resort: a crash must defer the message (75), never bounce or lose it */
 static void
 fatal_signal (int signo)
@@ -159,30 +112,31 @@ cmd_ingest (int argc, char **argv)
 {
   g_autofree char *opt_config = NULL;
   gboolean exit_now = FALSE;
-#define SETTING(name, arg, text, meta)                                                             \
-  {                                                                                                \
-    name, 0, (arg) ? 0 : G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, setting_option, text, meta   \
-  }
   const GOptionEntry entries[] = {
-    SETTING ("db", TRUE, "Database file", "PATH"),
+    TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
       "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
       "PATH" },
-    SETTING ("reject", FALSE, "Exit 65 (the MTA bounces) for an unusable message, after keeping it",
-             NULL),
-    SETTING ("verbose", FALSE, "Say what was stored", NULL),
-    SETTING ("domains", TRUE, "Only reports for these policy domains (*.D: subdomains of D)",
-             "D,..."),
-    SETTING ("trusted-authserv-id", TRUE,
-             "Believe Authentication-Results headers written by this host", "HOST"),
-    SETTING ("require-dkim", FALSE,
-             "Keep reports without a DKIM pass aligned with the reporter in `rejected`", NULL),
-    SETTING ("max-message-size", TRUE, "Largest message kept whole (default 25M)", "SIZE"),
-    SETTING ("max-inflated-size", TRUE, "Largest decompressed report (default 32M)", "SIZE"),
-    SETTING ("max-json-depth", TRUE, "Deepest JSON nesting (default 64)", "N"),
-    SETTING ("max-json-values", TRUE,
-             "Most JSON values (containers and commas) in one report (default 1500000)", "N"),
-    SETTING ("max-reports", TRUE, "Most report parts taken from one message (default 16)", "N"),
+    TR_SETTING_OPTION ("reject", FALSE,
+                       "Exit 65 (the MTA bounces) for an unusable message, after keeping it", NULL),
+    TR_SETTING_OPTION ("verbose", FALSE, "Say what was stored", NULL),
+    TR_SETTING_OPTION ("domains", TRUE,
+                       "Only reports for these policy domains (*.D: subdomains of D)", "D,..."),
+    TR_SETTING_OPTION ("trusted-authserv-id", TRUE,
+                       "Believe Authentication-Results headers written by this host", "HOST"),
+    TR_SETTING_OPTION ("require-dkim", FALSE,
+                       "Keep reports without a DKIM pass aligned with the reporter in `rejected`",
+                       NULL),
+    TR_SETTING_OPTION ("max-message-size", TRUE, "Largest message kept whole (default 25M)",
+                       "SIZE"),
+    TR_SETTING_OPTION ("max-inflated-size", TRUE, "Largest decompressed report (default 32M)",
+                       "SIZE"),
+    TR_SETTING_OPTION ("max-json-depth", TRUE, "Deepest JSON nesting (default 64)", "N"),
+    TR_SETTING_OPTION ("max-json-values", TRUE,
+                       "Most JSON values (containers and commas) in one report (default 1500000)",
+                       "N"),
+    TR_SETTING_OPTION ("max-reports", TRUE, "Most report parts taken from one message (default 16)",
+                       "N"),
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GError) error = NULL;
@@ -196,11 +150,9 @@ cmd_ingest (int argc, char **argv)
   guint64 message_size = 0;
   int status;
   g_auto (TrSettings) settings = TR_SETTINGS_INIT;
-  g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
 
   install_last_resort ();
   tr_log_open ("ingest", TRUE);
-  cli_settings = pairs;
   if (!tr_parse_options ("ingest", "< MESSAGE",
                          "Store the TLS-RPT report(s) of the email on standard input.", entries,
                          &argc, &argv, &exit_now, &error))
@@ -217,7 +169,7 @@ cmd_ingest (int argc, char **argv)
       return EX_TEMPFAIL;
     }
 
-  if (!tr_settings_load (&settings, opt_config, &error) || !apply_cli_settings (&settings, &error))
+  if (!tr_cli_settings_load (&settings, opt_config, &path, &error))
     {
       tr_log_error (NULL, NULL, "%s", error->message);
       return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
@@ -227,7 +179,6 @@ cmd_ingest (int argc, char **argv)
                     "set-up mistake (see tlsrptdb(1), FILES)");
 
   tr_mail_init ();
-  path = tr_db_path (cli_db (), settings.db);
   message = read_capped (STDIN_FILENO, settings.limits.max_message_size, &message_size, &error);
   if (message == NULL)
     {

@@ -5,6 +5,13 @@
 
 /* Each returns the process exit status.  argv[0] is the command name. */
 int cmd_ingest (int argc, char **argv);
+int cmd_import (int argc, char **argv);
+int cmd_reprocess (int argc, char **argv);
+int cmd_prune (int argc, char **argv);
+int cmd_query (int argc, char **argv);
+int cmd_show (int argc, char **argv);
+int cmd_explain (int argc, char **argv);
+int cmd_upgrade (int argc, char **argv);
 
 /* tr_parse_options - parse @entries for @command; --help prints the help and sets *@exit_now.
  * Returns FALSE with TR_ERROR_USAGE on a bad command line. */

@@ -18,6 +18,13 @@ typedef struct
 
 static const TrCommand commands[] = {
   { "ingest", cmd_ingest, "store the TLS-RPT report(s) in one email read from standard input" },
+  { "import", cmd_import, "store the reports in files, directories, mbox files and Maildirs" },
+  { "reprocess", cmd_reprocess, "run the messages kept in `rejected` through the parser again" },
+  { "prune", cmd_prune, "delete old reports and rejected messages" },
+  { "query", cmd_query, "summary, failures or reports: answer questions from the database" },
+  { "show", cmd_show, "show one stored report: its JSON and its mail facts" },
+  { "explain", cmd_explain, "what each RFC 8460 result type means, and how to fix it" },
+  { "upgrade", cmd_upgrade, "bring the database to this program's schema version" },
 };
 
 /* tr_parse_options - parse @entries for @command; --help prints the help and sets *@exit_now */

@@ -236,6 +236,35 @@ tr_store_open (const char *path, TrStoreMode mode, GError **error)
   return store;
 }
 
+/* reopen_immutable - a read-only connection to a WAL database whose -shm file is missing and
+ * cannot be created (a directory we may not write): SQLite cannot read it in WAL mode then.
+ * Without a -wal file everything is in the main file, so open it as immutable (no locks, no
+ * -shm); with a -wal file that would miss committed data, so give up. */
+static gboolean
+reopen_immutable (TrStore *store)
+{
+  g_autofree char *wal = g_strconcat (store->path, "-wal", NULL);
+  g_autofree char *absolute = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+  int rc = sqlite3_extended_errcode (store->db);
+
+  if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN)
+    return FALSE;
+  if (g_file_test (wal, G_FILE_TEST_EXISTS))
+    return FALSE;
+  absolute = g_canonicalize_filename (store->path, NULL);
+  escaped = g_uri_escape_string (absolute, "/", FALSE);
+  uri = g_strconcat ("file://", escaped, "?immutable=1", NULL);
+  sqlite3_close_v2 (store->db);
+  store->db = NULL;
+  rc = sqlite3_open_v2 (uri, &store->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+                            | SQLITE_OPEN_EXRESCODE,
+                        NULL);
+  return rc == SQLITE_OK;
+}
+
 /* open_store - tr_store_open with the umask in place */
 static TrStore *
 open_store (const char *path, TrStoreMode mode, GError **error)
@@ -281,6 +310,15 @@ open_store (const char *path, TrStoreMode mode, GError **error)
   if (mode == TR_STORE_READ_ONLY)
     {
       gint64 version;
+      g_autoptr (GError) local_error = NULL;
+
+      if (check_version (store, &version, &local_error))
+        return g_steal_pointer (&store);
+      if (!reopen_immutable (store))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
       if (!check_version (store, &version, error))
         return NULL;
       return g_steal_pointer (&store);
@@ -616,18 +654,29 @@ prepare (TrStore *store, const char *sql, GError **error)
 
 /* tr_store_has_report - whether the report (@reporter_key, @report_id) is stored */
 gboolean
-tr_store_has_report (TrStore *store, const char *reporter_key, const char *report_id,
-                     gboolean *found, GError **error)
+tr_store_has_report (TrStore *store, sqlite3_stmt **cache, const char *reporter_key,
+                     const char *report_id, gboolean *found, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt
-      = prepare (store, "SELECT 1 FROM reports WHERE reporter_key = ?1 AND report_id = ?2", error);
+  g_autoptr (sqlite3_stmt) own = NULL;
+  sqlite3_stmt *stmt = cache ? *cache : NULL;
   int rc;
 
   if (stmt == NULL)
-    return FALSE;
+    {
+      stmt = prepare (store, "SELECT 1 FROM reports WHERE reporter_key = ?1 AND report_id = ?2",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      if (cache != NULL)
+        *cache = stmt;
+      else
+        own = stmt;
+    }
+  sqlite3_reset (stmt);
   bind_text (stmt, 1, reporter_key);
   bind_text (stmt, 2, report_id);
   rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return set_sqlite_error (store, rc, "looking up a report", error);
   *found = rc == SQLITE_ROW;
@@ -875,4 +924,20 @@ tr_store_prune_rejected (TrStore *store, const char *before_day, gint64 limit, g
     }
   counts->rejected += rejected;
   return TRUE;
+}
+
+/* batch_wal_hook - store_wal_hook with the threshold in @data */
+static int
+batch_wal_hook (void *data, sqlite3 *db, const char *schema, int n_frames)
+{
+  if (n_frames >= GPOINTER_TO_INT (data))
+    (void) sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  return SQLITE_OK;
+}
+
+/* tr_store_set_checkpoint_frames - checkpoint the WAL once it is @frames pages long */
+void
+tr_store_set_checkpoint_frames (TrStore *store, int frames)
+{
+  sqlite3_wal_hook (store->db, batch_wal_hook, GINT_TO_POINTER (MAX (frames, 1)));
 }

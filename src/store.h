@@ -68,9 +68,11 @@ char *tr_store_now (void);
 
 /* --- import, reprocess and prune ------------------------------------------------------------ */
 
-/* tr_store_has_report - whether the report (@reporter_key, @report_id) is stored */
-gboolean tr_store_has_report (TrStore *store, const char *reporter_key, const char *report_id,
-                              gboolean *found, GError **error);
+/* tr_store_has_report - whether the report (@reporter_key, @report_id) is stored; @cache
+ * (NULL, or a statement pointer that starts NULL) keeps the statement between calls: the
+ * caller finalizes it with sqlite3_finalize() before closing @store */
+gboolean tr_store_has_report (TrStore *store, sqlite3_stmt **cache, const char *reporter_key,
+                              const char *report_id, gboolean *found, GError **error);
 
 /* tr_store_index_rejected - note the size and SHA-256 of every message in `rejected`, in a TEMP
  * table of this connection, for tr_store_rejected_seen().  Outside a transaction. */
@@ -121,3 +123,7 @@ gboolean tr_store_prune_reports (TrStore *store, const char *before_day, gint64 
 /* tr_store_prune_rejected - the same for messages in `rejected` received before @before_day */
 gboolean tr_store_prune_rejected (TrStore *store, const char *before_day, gint64 limit,
                                   gboolean dry_run, TrPruneCounts *counts, GError **error);
+
+/* tr_store_set_checkpoint_frames - checkpoint the WAL once it is @frames pages long instead of
+ * TR_STORE_CHECKPOINT_FRAMES: for a batch writer (import), whose every commit is many pages */
+void tr_store_set_checkpoint_frames (TrStore *store, int frames);

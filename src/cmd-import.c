@@ -1,0 +1,395 @@
+/* cmd-import.c - tlsrptdb import: the backlog (files, directories, mbox, Maildir, stdin)
+ *
+ * Design (see doc/design.md, "Import, reprocess and prune"):
+ * - One code path with ingest: every message goes through tr_ingest_prepare() and
+ *   tr_ingest_store(), with the same limits, dedup and `rejected` handling.
+ * - Batched: one IMMEDIATE transaction per 500 messages or per second, whichever comes first.
+ *   A batch is whole or absent, and storing is idempotent (a report we have is not stored or
+ *   counted again, a rejected message we have is not kept again), so an import that was killed
+ *   is simply run again.  SIGINT and SIGTERM commit what is done and stop.
+ * - The command also holds what import, reprocess and prune share (import.h).
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "dbpath.h"
+#include "error.h"
+#include "import.h"
+#include "log.h"
+#include "mail.h"
+#include "progress.h"
+#include "source.h"
+
+#define BATCH_MESSAGES 250
+#define BATCH_USEC G_USEC_PER_SEC
+/* A checkpoint after every batch would write each page three times (WAL, read back, database);
+ * once the WAL is 16 MiB (4 KiB pages) is a tenth of the cost, and bounds the WAL as well. */
+#define CHECKPOINT_FRAMES 4096
+
+/* tr_import_message - store what of @message is not stored yet */
+gboolean
+tr_import_message (TrStore *store, sqlite3_stmt **cache, const TrMessage *message,
+                   gboolean keep_rejected, const char *received_at, TrImportCounts *counts,
+                   GPtrArray *lines, GError **error)
+{
+  g_autoptr (GPtrArray) fresh = g_ptr_array_new ();
+  TrMessage view = *message; /* the same message, less what we have */
+  TrIngestResult result;
+  gboolean ok;
+
+  for (guint i = 0; i < message->reports->len; i++)
+    {
+      TrReport *report = g_ptr_array_index (message->reports, i);
+      gboolean found = FALSE;
+
+      if (!tr_store_has_report (store, cache, report->reporter_key, report->report_id, &found,
+                                error))
+        return FALSE;
+      if (!found)
+        g_ptr_array_add (fresh, report);
+      else
+        {
+          counts->duplicates++;
+          if (lines != NULL)
+            g_ptr_array_add (lines, g_strdup_printf ("duplicate %s %s: already stored",
+                                                     report->reporter_key, report->report_id));
+        }
+    }
+  view.reports = fresh;
+  if (message->reason != NULL)
+    {
+      gboolean seen = FALSE;
+
+      counts->rejected++;
+      if (!keep_rejected)
+        view.reason = NULL;
+      else
+        {
+          if (!tr_store_rejected_seen (store, message->message, message->message_size, &seen,
+                                       error))
+            return FALSE;
+          if (seen)
+            {
+              counts->rejected_known++;
+              view.reason = NULL;
+              if (lines != NULL)
+                g_ptr_array_add (lines,
+                                 g_strdup_printf ("rejected (kept before): %s", message->reason));
+            }
+        }
+    }
+
+  tr_ingest_result_init (&result);
+  ok = tr_ingest_store (store, &view, received_at, &result, error);
+  if (ok)
+    {
+      counts->stored += result.stored;
+      counts->duplicates += result.duplicates; /* none: only new reports were given */
+      for (guint i = 0; lines != NULL && i < result.lines->len; i++)
+        g_ptr_array_add (lines, g_strdup (g_ptr_array_index (result.lines, i)));
+    }
+  tr_ingest_result_clear (&result);
+  return ok;
+}
+
+/* tr_batch_due - whether the batch is big or old enough to be committed */
+gboolean
+tr_batch_due (guint n, guint max, gint64 since)
+{
+  return n >= max || g_get_monotonic_time () - since >= BATCH_USEC;
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal (int signo)
+{
+  stop_signal = signo;
+}
+
+/* tr_catch_stop_signals - the first SIGINT or SIGTERM asks to stop; a second one kills */
+void
+tr_catch_stop_signals (void)
+{
+  struct sigaction action = { 0 };
+
+  action.sa_handler = on_stop_signal;
+  sigemptyset (&action.sa_mask);
+  action.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+}
+
+gboolean
+tr_stop_requested (void)
+{
+  return stop_signal != 0;
+}
+
+/* An import in progress. */
+typedef struct
+{
+  TrStore *store;
+  const TrSettings *settings;
+  TrProgress *progress;
+  gboolean verbose;
+  gboolean in_batch;
+  guint batch_messages;
+  gint64 batch_started;
+  TrImportCounts batch;     /* of the open batch */
+  TrImportCounts committed; /* of the batches committed */
+  GPtrArray *lines;
+  sqlite3_stmt *lookup; /* tr_store_has_report()'s */
+  char *received_at;    /* of the open batch */
+} Import;
+
+/* commit_batch - commit the open batch, if any */
+static gboolean
+commit_batch (Import *import, GError **error)
+{
+  if (!import->in_batch)
+    return TRUE;
+  import->in_batch = FALSE;
+  if (!tr_store_commit (import->store, error))
+    return FALSE;
+  import->committed.messages += import->batch.messages;
+  import->committed.stored += import->batch.stored;
+  import->committed.duplicates += import->batch.duplicates;
+  import->committed.rejected += import->batch.rejected;
+  import->committed.rejected_known += import->batch.rejected_known;
+  memset (&import->batch, 0, sizeof import->batch);
+  return TRUE;
+}
+
+/* import_one - take apart and store one message, in the open batch (begun if need be) */
+static gboolean
+import_one (Import *import, GBytes *bytes, guint64 size, const char *where, GError **error)
+{
+  g_autoptr (TrMessage) message = tr_ingest_prepare (bytes, size, import->settings);
+
+  if (!import->in_batch)
+    {
+      if (!tr_store_begin (import->store, error))
+        return FALSE;
+      import->in_batch = TRUE;
+      import->batch_messages = 0;
+      g_free (import->received_at);
+      import->received_at = tr_store_now (); /* the messages of a batch arrive together */
+      import->batch_started = g_get_monotonic_time ();
+    }
+  g_ptr_array_set_size (import->lines, 0);
+  if (!tr_import_message (import->store, &import->lookup, message, TRUE, import->received_at,
+                          &import->batch, import->verbose ? import->lines : NULL, error))
+    {
+      g_prefix_error (error, "%s: ", where);
+      return FALSE;
+    }
+  import->batch.messages++;
+  import->batch_messages++;
+  if (import->lines->len > 0)
+    {
+      tr_progress_clear (import->progress);
+      for (guint i = 0; i < import->lines->len; i++)
+        printf ("%s: %s\n", where, (const char *) g_ptr_array_index (import->lines, i));
+    }
+  if (tr_batch_due (import->batch_messages, BATCH_MESSAGES, import->batch_started))
+    return commit_batch (import, error);
+  return TRUE;
+}
+
+/* show_progress - what the progress line shows: everything taken in, committed or not */
+static void
+show_progress (Import *import, TrSource *source, guint64 total, gboolean force)
+{
+  TrProgressCounts counts = {
+    .messages = import->committed.messages + import->batch.messages,
+    .stored = import->committed.stored + import->batch.stored,
+    .duplicates = import->committed.duplicates + import->batch.duplicates,
+    .rejected = import->committed.rejected + import->batch.rejected,
+    .bytes_done = tr_source_bytes_read (source),
+    .bytes_total = total,
+  };
+
+  tr_progress_update (import->progress, &counts, force);
+}
+
+/* plural - "s" unless @n is 1 */
+static const char *
+plural (guint64 n)
+{
+  return n == 1 ? "" : "s";
+}
+
+/* print_summary - the final line, on stdout */
+static void
+print_summary (const TrImportCounts *c, guint unreadable, gint64 started, const char *what)
+{
+  double seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+
+  printf ("%s %" G_GUINT64_FORMAT " message%s in %.1f s (%.0f/s): %" G_GUINT64_FORMAT
+          " report%s stored, %" G_GUINT64_FORMAT " duplicate%s, %" G_GUINT64_FORMAT
+          " rejected (%" G_GUINT64_FORMAT " kept before), %u input%s unreadable\n",
+          what, c->messages, plural (c->messages), seconds,
+          seconds > 0 ? (double) c->messages / seconds : 0.0, c->stored, plural (c->stored),
+          c->duplicates, plural (c->duplicates), c->rejected, c->rejected_known, unreadable,
+          plural (unreadable));
+  fflush (stdout);
+}
+
+/* cmd_import - tlsrptdb import [OPTION...] PATH... */
+int
+cmd_import (int argc, char **argv)
+{
+  g_autofree char *opt_config = NULL;
+  gboolean opt_verbose = FALSE, opt_no_progress = FALSE, exit_now = FALSE;
+  const GOptionEntry entries[] = {
+    TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+      "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
+      "PATH" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+      "Print one line per report or rejected message", NULL },
+    { "no-progress", 0, 0, G_OPTION_ARG_NONE, &opt_no_progress,
+      "No progress line, even on a terminal", NULL },
+    TR_SETTING_OPTION ("domains", TRUE, "Only reports for these policy domains (*.D: subdomains)",
+                       "D,..."),
+    TR_SETTING_OPTION ("trusted-authserv-id", TRUE,
+                       "Believe Authentication-Results headers written by this host", "HOST"),
+    TR_SETTING_OPTION ("require-dkim", FALSE,
+                       "Keep reports without a DKIM pass aligned with the reporter in `rejected`",
+                       NULL),
+    TR_SETTING_OPTION ("max-message-size", TRUE, "Largest message kept whole (default 25M)",
+                       "SIZE"),
+    TR_SETTING_OPTION ("max-inflated-size", TRUE, "Largest decompressed report (default 32M)",
+                       "SIZE"),
+    TR_SETTING_OPTION ("max-json-depth", TRUE, "Deepest JSON nesting (default 64)", "N"),
+    TR_SETTING_OPTION ("max-json-values", TRUE, "Most JSON values in one report (default 1500000)",
+                       "N"),
+    TR_SETTING_OPTION ("max-reports", TRUE, "Most report parts taken from one message (default 16)",
+                       "N"),
+    G_OPTION_ENTRY_NULL,
+  };
+  g_auto (TrSettings) settings = TR_SETTINGS_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrStore) store = NULL;
+  g_autoptr (TrSource) source = NULL;
+  g_autoptr (TrProgress) progress = NULL;
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = NULL;
+  guint unreadable = 0, missing = 0;
+  guint64 total = 0;
+  gint64 started = g_get_monotonic_time ();
+  Import import = { 0 };
+
+  tr_log_open ("import", FALSE);
+  if (!tr_parse_options (
+          "import", "PATH...",
+          "Store the TLS-RPT reports in files, directories (recursively), mbox files "
+          "and Maildirs; \"-\" is standard input.",
+          entries, &argc, &argv, &exit_now, &error))
+    {
+      tr_log_error (NULL, NULL, "%s", error->message);
+      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+    }
+  if (exit_now)
+    return EX_OK;
+  if (argc < 2)
+    g_set_error (&error, TR_ERROR, TR_ERROR_USAGE, "no PATH given (see %s help import)",
+                 PACKAGE_NAME);
+  if (error != NULL)
+    {
+      tr_log_error (NULL, NULL, "%s", error->message);
+      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+    }
+  if (!tr_cli_settings_load (&settings, opt_config, &path, &error))
+    {
+      tr_log_error (NULL, NULL, "%s", error->message);
+      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+    }
+
+  tr_mail_init ();
+  store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
+  if (store == NULL || !tr_store_index_rejected (store, &error))
+    {
+      tr_log_error (NULL, NULL, "%s", error->message);
+      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+    }
+
+  tr_store_set_checkpoint_frames (store, CHECKPOINT_FRAMES);
+  progress = tr_progress_new (!opt_no_progress && isatty (STDERR_FILENO));
+  if (!opt_no_progress && isatty (STDERR_FILENO)
+      && !tr_source_measure ((const char *const *) argv + 1, &total))
+    total = 0;
+  source = tr_source_new ((const char *const *) argv + 1, settings.limits.max_message_size);
+  import.store = store;
+  import.settings = &settings;
+  import.progress = progress;
+  import.verbose = opt_verbose;
+  import.lines = lines;
+  tr_catch_stop_signals ();
+
+  while (!tr_stop_requested ())
+    {
+      g_autoptr (GBytes) message = NULL;
+      g_autofree char *where = NULL;
+      g_autoptr (GError) input_error = NULL;
+      guint64 size;
+      TrSourceStatus status = tr_source_next (source, &message, &size, &where, &input_error);
+
+      if (status == TR_SOURCE_END)
+        break;
+      if (status == TR_SOURCE_FAILED)
+        {
+          tr_progress_clear (progress);
+          tr_log_error (where, NULL, "%s", input_error->message);
+          unreadable++;
+          if (g_error_matches (input_error, TR_ERROR, TR_ERROR_NOT_FOUND))
+            missing++;
+          continue;
+        }
+      if (!import_one (&import, message, size, where, &error))
+        break;
+      show_progress (&import, source, total, FALSE);
+    }
+  if (error == NULL)
+    commit_batch (&import, &error);
+  else
+    tr_store_rollback (store);
+  g_clear_pointer (&import.lookup, sqlite3_finalize); /* before the store is closed */
+  g_free (import.received_at);
+  show_progress (&import, source, total, TRUE);
+  tr_progress_clear (progress);
+
+  if (error != NULL)
+    {
+      tr_log_error (NULL, NULL, "%s", error->message);
+      if (import.batch.messages > 0)
+        tr_log_error (NULL, NULL,
+                      "the last %" G_GUINT64_FORMAT " messages were not stored: run the same "
+                      "import again to continue",
+                      import.batch.messages);
+    }
+  print_summary (&import.committed, unreadable, started,
+                 error != NULL          ? "stopped after"
+                 : tr_stop_requested () ? "interrupted after"
+                                        : "imported");
+  if (error != NULL)
+    return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+  if (tr_stop_requested ())
+    g_set_error (&error, TR_ERROR, TR_ERROR_TEMPORARY,
+                 "interrupted: run the same import again to continue");
+  else if (unreadable > 0 && import.committed.messages == 0 && missing > 0)
+    g_set_error (&error, TR_ERROR, TR_ERROR_NOT_FOUND, "no input could be read");
+  else if (unreadable > 0)
+    g_set_error (&error, TR_ERROR, TR_ERROR_DATA, "%u input%s could not be read", unreadable,
+                 plural (unreadable));
+  if (error != NULL)
+    tr_log_error (NULL, NULL, "%s", error->message);
+  return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+}

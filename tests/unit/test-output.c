@@ -1,0 +1,165 @@
+/* test-output.c - the escaping of every output format (output.c) */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "output.h"
+
+/* hostile - quotes, commas, CR LF, TAB, C0 and C1 controls, DEL, a bidi override, invalid UTF-8 */
+static const char hostile[] = "a,\"b\"\r\nc\td\x01\x7f\xc2\x85\xe2\x80\xae|\xff!";
+
+static void
+test_json (void)
+{
+  g_autofree char *s = tr_output_json_string (hostile);
+
+  g_assert_cmpstr (s, ==,
+                   "\"a,\\\"b\\\"\\r\\nc\\td\\u0001\\u007f\xc2\x85\xe2\x80\xae|\xef\xbf\xbd!\"");
+  g_assert_true (g_utf8_validate (s, -1, NULL));
+  {
+    g_autofree char *t = tr_output_json_string ("\\ \x1f \xe2\x80\xa8");
+    g_assert_cmpstr (t, ==, "\"\\\\ \\u001f \\u2028\"");
+  }
+}
+
+static void
+test_csv (void)
+{
+  g_autofree char *plain = tr_output_csv_field ("example.com");
+  g_autofree char *quoted = tr_output_csv_field (hostile);
+  g_autofree char *space = tr_output_csv_field (" x");
+  g_autofree char *empty = tr_output_csv_field ("");
+
+  g_assert_cmpstr (plain, ==, "example.com");
+  g_assert_cmpstr (quoted, ==, "\"a,\"\"b\"\"\r\nc\td\x01\x7f\xc2\x85\xe2\x80\xae|\xef\xbf\xbd!\"");
+  g_assert_cmpstr (space, ==, "\" x\"");
+  g_assert_cmpstr (empty, ==, "");
+}
+
+static void
+test_text (void)
+{
+  g_autofree char *s = tr_output_text_field (hostile);
+
+  g_assert_cmpstr (s, ==, "a,\"b\"\\r\\nc\\td\\x01\\x7f\\u0085\\u202e|\xef\xbf\xbd!");
+  g_assert_null (strchr (s, '\n'));
+  g_assert_cmpuint (tr_output_text_width ("abc"), ==, 3);
+  g_assert_cmpuint (tr_output_text_width ("\xe6\x97\xa5\xe6\x9c\xac"), ==, 4); /* wide */
+}
+
+/* run_listing - a two-row listing in @format, as text */
+static char *
+run_listing (TrFormat format, guint width)
+{
+  static const TrColumn columns[] = {
+    { "name", "NAME", TR_COLUMN_TEXT, FALSE },
+    { "count", "COUNT", TR_COLUMN_NUMBER, FALSE },
+    { "hidden", "HIDDEN", TR_COLUMN_TEXT, TRUE },
+    { "note", "NOTE", TR_COLUMN_LONG, FALSE },
+  };
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&buf, &len);
+  g_autoptr (TrPrinter) printer = tr_printer_new (format, out, width);
+  static const char *const names[] = { "x", "y\n" };
+  static const gint64 counts[] = { 3, 1 };
+
+  tr_printer_begin_list (printer, "test", columns, G_N_ELEMENTS (columns));
+  tr_printer_field_str (printer, "first, \"one\"");
+  tr_printer_field_int (printer, 12345);
+  tr_printer_field_str (printer, "h");
+  tr_printer_field_counts (printer, "k", "n", names, counts, 2);
+  tr_printer_end_row (printer);
+  tr_printer_field_str (printer, "a somewhat longer name");
+  tr_printer_field_null (printer);
+  tr_printer_end_row (printer); /* the rest are null */
+  tr_printer_note (printer, "a note");
+  g_assert_true (tr_printer_end (printer, NULL));
+  fclose (out);
+  return buf;
+}
+
+static void
+test_listing (void)
+{
+  g_autofree char *json = run_listing (TR_FORMAT_JSON, 0);
+  g_autofree char *csv = run_listing (TR_FORMAT_CSV, 0);
+  g_autofree char *text = run_listing (TR_FORMAT_TEXT, 0);
+  g_autofree char *narrow = run_listing (TR_FORMAT_TEXT, 30);
+
+  g_assert_cmpstr (json, ==,
+                   "{\"version\":1,\"kind\":\"test\",\"rows\":[\n"
+                   "{\"name\":\"first, \\\"one\\\"\",\"count\":12345,\"hidden\":\"h\",\"note\":"
+                   "[{\"k\":\"x\",\"n\":3},{\"k\":\"y\\n\",\"n\":1}]},\n"
+                   "{\"name\":\"a somewhat longer name\",\"count\":null,\"hidden\":null,"
+                   "\"note\":null}\n]}\n");
+  g_assert_cmpstr (csv, ==,
+                   "name,count,hidden,note\r\n"
+                   "\"first, \"\"one\"\"\",12345,h,\"x 3, y\n 1\"\r\n"
+                   "a somewhat longer name,,,\r\n");
+  g_assert_cmpstr (text, ==,
+                   "NAME                    COUNT  NOTE\n"
+                   "first, \"one\"            12345  x 3, y\\n 1\n"
+                   "a somewhat longer name      -  -\n"
+                   "\n"
+                   "a note\n");
+  /* fitted to 30 columns: text columns are cut ("~"), numbers never */
+  {
+    g_auto (GStrv) lines = g_strsplit (narrow, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      g_assert_cmpuint (tr_output_text_width (lines[i]), <=, 30);
+    g_assert_nonnull (strstr (narrow, "~"));
+    g_assert_nonnull (strstr (narrow, "12345"));
+  }
+}
+
+static void
+test_empty (void)
+{
+  static const TrColumn columns[] = { { "a", "A", TR_COLUMN_TEXT, FALSE } };
+  const TrFormat formats[] = { TR_FORMAT_TEXT, TR_FORMAT_JSON, TR_FORMAT_CSV };
+  const char *want[] = { "", "{\"version\":1,\"kind\":\"e\",\"rows\":[]}\n", "a\r\n" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      char *buf = NULL;
+      size_t len = 0;
+      FILE *out = open_memstream (&buf, &len);
+      TrPrinter *printer = tr_printer_new (formats[i], out, 0);
+
+      tr_printer_begin_list (printer, "e", columns, 1);
+      tr_printer_note (printer, "never shown for an empty listing");
+      g_assert_true (tr_printer_end (printer, NULL));
+      tr_printer_free (printer);
+      fclose (out);
+      g_assert_cmpstr (buf, ==, want[i]);
+      free (buf);
+    }
+}
+
+static void
+test_format_parse (void)
+{
+  TrFormat format;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tr_format_parse ("csv", &format, NULL));
+  g_assert_cmpint (format, ==, TR_FORMAT_CSV);
+  g_assert_false (tr_format_parse ("xml", &format, &error));
+  g_assert_nonnull (strstr (error->message, "expected text, json or csv"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/output/json/escape", test_json);
+  g_test_add_func ("/output/csv/escape", test_csv);
+  g_test_add_func ("/output/text/escape", test_text);
+  g_test_add_func ("/output/listing", test_listing);
+  g_test_add_func ("/output/empty", test_empty);
+  g_test_add_func ("/output/format", test_format_parse);
+  return g_test_run ();
+}
