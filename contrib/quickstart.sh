@@ -13,10 +13,6 @@ for f in samples/*.eml; do
   ./build/src/tlsrptdb ingest --verbose <"$f"
 done
 echo
-echo "Stored reports (sqlite3 $db):"
-sqlite3 -column -header "$db" "
-  SELECT r.report_day AS day, r.organization_name AS reporter, p.policy_domain AS domain,
-         p.policy_type AS type, p.total_successful_session_count AS ok,
-         p.total_failure_session_count AS failed, r.deliveries
-  FROM reports r JOIN policies p ON p.report_ref = r.id
-  ORDER BY r.report_day, r.id, p.policy_index"
+./build/src/tlsrptdb query reports
+echo
+./build/src/tlsrptdb query summary
