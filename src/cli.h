@@ -21,3 +21,25 @@ gboolean tr_cli_setting_option (const char *name, const char *value, gpointer da
  * Errors: TR_ERROR_CONFIG. */
 gboolean tr_cli_settings_load (TrSettings *settings, const char *config, char **db_path,
                                GError **error);
+
+/* TR_PIPELINE_OPTIONS - the options of every command that runs messages through the pipeline
+ * (ingest, import, reprocess): scope, trust and limits; all are config file keys too */
+#define TR_PIPELINE_OPTIONS                                                                        \
+  TR_SETTING_OPTION ("domains", TRUE,                                                              \
+                     "Only reports for these policy domains (*.D: subdomains of D)", "D,..."),     \
+      TR_SETTING_OPTION ("trusted-authserv-id", TRUE,                                              \
+                         "Believe Authentication-Results headers written by this host", "HOST"),   \
+      TR_SETTING_OPTION (                                                                          \
+          "require-dkim", FALSE,                                                                   \
+          "Keep reports without a DKIM pass aligned with the reporter in `rejected`", NULL),       \
+      TR_SETTING_OPTION ("max-message-size", TRUE, "Largest message kept whole (default 25M)",     \
+                         "SIZE"),                                                                  \
+      TR_SETTING_OPTION ("max-inflated-size", TRUE, "Largest decompressed report (default 32M)",   \
+                         "SIZE"),                                                                  \
+      TR_SETTING_OPTION ("max-json-depth", TRUE, "Deepest JSON nesting (default 64)", "N"),        \
+      TR_SETTING_OPTION ("max-json-values", TRUE,                                                  \
+                         "Most JSON values (containers and commas) in one report "                 \
+                         "(default 1500000)",                                                      \
+                         "N"),                                                                     \
+      TR_SETTING_OPTION ("max-reports", TRUE,                                                      \
+                         "Most report parts taken from one message (default 16)", "N")

@@ -24,27 +24,6 @@
 #include "error.h"
 
 #define INFLATE_CHUNK (64 * 1024)
-#define MAX_WARNINGS 100
-
-static void warn (TrReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-/* warn - tr_report_warn with a bound, so a hostile report cannot fill memory with warnings */
-static void
-warn (TrReport *report, const char *format, ...)
-{
-  va_list args;
-
-  if (report->warnings->len > MAX_WARNINGS)
-    return;
-  if (report->warnings->len == MAX_WARNINGS)
-    {
-      g_ptr_array_add (report->warnings, g_strdup ("further warnings suppressed"));
-      return;
-    }
-  va_start (args, format);
-  g_ptr_array_add (report->warnings, g_strdup_vprintf (format, args));
-  va_end (args);
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* zlib                                                                                        */
@@ -494,11 +473,11 @@ get_string (TrReport *report, JsonObject *obj, const char *where, const char *na
     return NULL;
   if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     {
-      warn (report, "%s%s is not a string, ignored", where, name);
+      tr_report_warn (report, "%s%s is not a string, ignored", where, name);
       return NULL;
     }
   if (json_node_get_value_type (node) != G_TYPE_STRING)
-    warn (report, "%s%s is not a string, kept as text", where, name);
+    tr_report_warn (report, "%s%s is not a string, kept as text", where, name);
   return value_text (node);
 }
 
@@ -510,7 +489,7 @@ get_string_alias (TrReport *report, JsonObject *obj, const char *where, const ch
   char *value = get_string (report, obj, where, name);
 
   if (value == NULL && (value = get_string (report, obj, where, alias)) != NULL)
-    warn (report, "%s%s used instead of %s", where, alias, name);
+    tr_report_warn (report, "%s%s used instead of %s", where, alias, name);
   return value;
 }
 
@@ -542,7 +521,7 @@ get_count (TrReport *report, JsonObject *obj, const char *where, const char *nam
               if (isfinite (d) && d >= 0 && d < 9223372036854775808.0)
                 {
                   if (d != trunc (d))
-                    warn (report, "%s%s is not an integer, truncated", where, name);
+                    tr_report_warn (report, "%s%s is not an integer, truncated", where, name);
                   return (gint64) d;
                 }
               break;
@@ -554,7 +533,7 @@ get_count (TrReport *report, JsonObject *obj, const char *where, const char *nam
 
               if (g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
                 {
-                  warn (report, "%s%s is a string", where, name);
+                  tr_report_warn (report, "%s%s is a string", where, name);
                   return (gint64) v;
                 }
               break;
@@ -563,7 +542,7 @@ get_count (TrReport *report, JsonObject *obj, const char *where, const char *nam
             break;
         }
     }
-  warn (report, "%s%s is not a count, ignored", where, name);
+  tr_report_warn (report, "%s%s is not a count, ignored", where, name);
   return TR_COUNT_ABSENT;
 }
 
@@ -580,7 +559,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
     return NULL;
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      warn (report, "%s%s is an object, ignored", where, name);
+      tr_report_warn (report, "%s%s is an object, ignored", where, name);
       return NULL;
     }
   builder = json_builder_new ();
@@ -597,7 +576,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
 
           if (JSON_NODE_HOLDS_NULL (element))
             {
-              warn (report, "%s%s holds null, skipped", where, name);
+              tr_report_warn (report, "%s%s holds null, skipped", where, name);
               continue;
             }
           if (JSON_NODE_TYPE (element) == JSON_NODE_VALUE)
@@ -608,7 +587,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
             continue;
           if (!JSON_NODE_HOLDS_VALUE (element)
               || json_node_get_value_type (element) != G_TYPE_STRING)
-            warn (report, "%s%s holds a non-string, kept as text", where, name);
+            tr_report_warn (report, "%s%s holds a non-string, kept as text", where, name);
           json_builder_add_string_value (builder, text);
         }
     }
@@ -617,7 +596,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
       g_autofree char *text = value_text (node);
 
       /* D7: a bare string is a one-element array; a bare "" is taken as an empty array */
-      warn (report, "%s%s is not an array", where, name);
+      tr_report_warn (report, "%s%s is not an array", where, name);
       if (text != NULL && *text != '\0')
         json_builder_add_string_value (builder, text);
     }
@@ -637,12 +616,12 @@ get_object (TrReport *report, JsonObject *obj, const char *where, const char *na
 
   if (node == NULL)
     {
-      warn (report, "%s%s is missing", where, name);
+      tr_report_warn (report, "%s%s is missing", where, name);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      warn (report, "%s%s is not an object, ignored", where, name);
+      tr_report_warn (report, "%s%s is not an object, ignored", where, name);
       return NULL;
     }
   return json_node_get_object (node);
@@ -656,7 +635,7 @@ parse_failure (TrReport *report, JsonObject *obj, const char *where)
 
   f->result_type = get_string (report, obj, where, "result-type");
   if (f->result_type == NULL)
-    warn (report, "%sresult-type is missing", where);
+    tr_report_warn (report, "%sresult-type is missing", where);
   f->sending_mta_ip = get_string (report, obj, where, "sending-mta-ip");
   f->receiving_mx_hostname = get_string (report, obj, where, "receiving-mx-hostname");
   f->receiving_mx_helo = get_string (report, obj, where, "receiving-mx-helo");
@@ -687,7 +666,7 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
   p->mx_host = get_array_text (report, policy, pwhere, "mx-host");
   if (p->mx_host == NULL
       && (p->mx_host = get_array_text (report, policy, pwhere, "mx-host-pattern")) != NULL)
-    warn (report, "%smx-host-pattern used instead of mx-host", pwhere);
+    tr_report_warn (report, "%smx-host-pattern used instead of mx-host", pwhere);
   p->total_successful_session_count
       = get_count (report, summary, swhere, "total-successful-session-count");
   p->total_failure_session_count
@@ -695,7 +674,7 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
 
   details = member (obj, "failure-details");
   if (details != NULL && !JSON_NODE_HOLDS_ARRAY (details))
-    warn (report, "%sfailure-details is not an array, ignored", where);
+    tr_report_warn (report, "%sfailure-details is not an array, ignored", where);
   else if (details != NULL)
     {
       JsonArray *array = json_node_get_array (details);
@@ -708,7 +687,7 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
 
           if (!JSON_NODE_HOLDS_OBJECT (element))
             {
-              warn (report, "%sfailure-details[%u] is not an object, skipped", where, i);
+              tr_report_warn (report, "%sfailure-details[%u] is not an object, skipped", where, i);
               continue;
             }
           g_snprintf (fwhere, sizeof fwhere, "%sfailure-details[%u].", where, i);
@@ -780,7 +759,7 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   report = tr_report_new ();
   report->raw_json = bom ? g_bytes_new_from_bytes (json, bom, len - bom) : g_bytes_ref (json);
   if (bom)
-    warn (report, "report starts with a UTF-8 byte order mark");
+    tr_report_warn (report, "report starts with a UTF-8 byte order mark");
   report->organization_name = get_string (report, top, "", "organization-name");
   report->contact_info = get_string_alias (report, top, "", "contact-info", "email-address");
   report->report_id = get_string (report, top, "", "report-id");
@@ -791,14 +770,14 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   array = json_node_get_array (policies);
   n = json_array_get_length (array);
   if (n == 0)
-    warn (report, "report has no policies");
+    tr_report_warn (report, "report has no policies");
   for (i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
-          warn (report, "policies[%u] is not an object, skipped", i);
+          tr_report_warn (report, "policies[%u] is not an object, skipped", i);
           continue;
         }
       objects++;

@@ -132,12 +132,20 @@ tr_report_free (TrReport *report)
   g_free (report);
 }
 
-/* tr_report_warn - note a deviation; shown by --verbose, never fatal */
+/* tr_report_warn - note a deviation; shown by --verbose, never fatal.  Bounded, so that a hostile
+ * report cannot fill memory with warnings: after TR_REPORT_MAX_WARNINGS, one line says so. */
 void
 tr_report_warn (TrReport *report, const char *format, ...)
 {
   va_list args;
 
+  if (report->warnings->len > TR_REPORT_MAX_WARNINGS)
+    return;
+  if (report->warnings->len == TR_REPORT_MAX_WARNINGS)
+    {
+      g_ptr_array_add (report->warnings, g_strdup ("further warnings suppressed"));
+      return;
+    }
   va_start (args, format);
   g_ptr_array_add (report->warnings, g_strdup_vprintf (format, args));
   va_end (args);

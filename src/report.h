@@ -85,6 +85,8 @@ TrPolicy *tr_policy_new (void);
 void tr_policy_free (TrPolicy *policy);
 TrReport *tr_report_new (void);
 void tr_report_free (TrReport *report);
+/* tr_report_warn - add a warning; at most TR_REPORT_MAX_WARNINGS are kept */
+#define TR_REPORT_MAX_WARNINGS 100
 void tr_report_warn (TrReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMailInfo, tr_mail_info_free)

@@ -18,28 +18,6 @@
 #include "error.h"
 #include "validate.h"
 
-#define MAX_WARNINGS 100
-
-static void warn (TrReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-/* warn - tr_report_warn with a bound on the number of warnings kept */
-static void
-warn (TrReport *report, const char *format, ...)
-{
-  va_list args;
-
-  if (report->warnings->len > MAX_WARNINGS)
-    return;
-  if (report->warnings->len == MAX_WARNINGS)
-    {
-      g_ptr_array_add (report->warnings, g_strdup ("further warnings suppressed"));
-      return;
-    }
-  va_start (args, format);
-  g_ptr_array_add (report->warnings, g_strdup_vprintf (format, args));
-  va_end (args);
-}
-
 /* is_blank - whether @s is NULL, empty or only whitespace */
 static gboolean
 is_blank (const char *s)
@@ -167,7 +145,7 @@ fix_text (TrReport *report, char **value, const char *name, gsize max)
 
       g_free (*value);
       *value = valid;
-      warn (report, "%s is not valid UTF-8, repaired", name);
+      tr_report_warn (report, "%s is not valid UTF-8, repaired", name);
     }
   len = strlen (*value);
   if (len > max)
@@ -178,7 +156,8 @@ fix_text (TrReport *report, char **value, const char *name, gsize max)
       while (cut > 0 && ((guchar) (*value)[cut] & 0xc0) == 0x80)
         cut--;
       (*value)[cut] = '\0';
-      warn (report, "%s cut from %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " bytes", name, len, cut);
+      tr_report_warn (report, "%s cut from %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " bytes", name,
+                      len, cut);
     }
 }
 
@@ -332,27 +311,29 @@ tr_validate_report (TrReport *report, const TrMailInfo *info, const char *filena
       if (have_file)
         {
           report->start_datetime = g_strdup (file_begin);
-          warn (report, "start-datetime %s, taken from the filename",
-                report->start_datetime_raw ? "unusable" : "missing");
+          tr_report_warn (report, "start-datetime %s, taken from the filename",
+                          report->start_datetime_raw ? "unusable" : "missing");
         }
       else
-        warn (report, "start-datetime %s", report->start_datetime_raw ? "unusable" : "missing");
+        tr_report_warn (report, "start-datetime %s",
+                        report->start_datetime_raw ? "unusable" : "missing");
     }
   if (report->end_datetime == NULL)
     {
       if (have_file)
         {
           report->end_datetime = g_strdup (file_end);
-          warn (report, "end-datetime %s, taken from the filename",
-                report->end_datetime_raw ? "unusable" : "missing");
+          tr_report_warn (report, "end-datetime %s, taken from the filename",
+                          report->end_datetime_raw ? "unusable" : "missing");
         }
       else
-        warn (report, "end-datetime %s", report->end_datetime_raw ? "unusable" : "missing");
+        tr_report_warn (report, "end-datetime %s",
+                        report->end_datetime_raw ? "unusable" : "missing");
     }
   /* the fixed format compares like the time it stands for */
   if (report->start_datetime != NULL && report->end_datetime != NULL
       && strcmp (report->end_datetime, report->start_datetime) < 0)
-    warn (report, "end-datetime is before start-datetime");
+    tr_report_warn (report, "end-datetime is before start-datetime");
 
   /* report-id: a hash of the JSON text when none was sent (D9) */
   if (is_blank (report->report_id))
@@ -369,7 +350,7 @@ tr_validate_report (TrReport *report, const TrMailInfo *info, const char *filena
       g_free (report->report_id);
       report->report_id = g_strconcat ("sha256:", g_checksum_get_string (sum), NULL);
       report->report_id_synthesized = TRUE;
-      warn (report, "report-id missing, synthesised from the JSON text");
+      tr_report_warn (report, "report-id missing, synthesised from the JSON text");
     }
 
   g_free (report->reporter_key);
