@@ -81,6 +81,7 @@ cmd_query (int argc, char **argv)
   g_autofree char *opt_db = NULL, *opt_config = NULL, *opt_format = NULL;
   g_autofree char *opt_since = NULL, *opt_until = NULL, *opt_limit = NULL;
   g_auto (GStrv) opt_domains = NULL, opt_reporters = NULL, opt_types = NULL;
+  gboolean opt_authenticated = FALSE;
   g_auto (GStrv) opt_mxs = NULL, opt_by = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "Database file", "PATH" },
@@ -96,6 +97,9 @@ cmd_query (int argc, char **argv)
       "WHEN" },
     { "until", 'u', 0, G_OPTION_ARG_STRING, &opt_until, "Only reports of this day and earlier",
       "WHEN" },
+    { "authenticated", 'a', 0, G_OPTION_ARG_NONE, &opt_authenticated,
+      "Only reports with a DKIM signature aligned with the reporter, as verified by the MTA",
+      NULL },
     { "reporter", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &opt_reporters,
       "Only reports from this reporter (its reporter key, e.g. google.com; repeatable)", "R" },
     { "result-type", 't', 0, G_OPTION_ARG_STRING_ARRAY, &opt_types,
@@ -169,6 +173,7 @@ cmd_query (int argc, char **argv)
   if (exit_now)
     return EX_OK;
 
+  filter.authenticated = opt_authenticated;
   if (argc > 1)
     g_set_error (&error, TR_ERROR, TR_ERROR_USAGE, "unexpected argument \"%s\"", argv[1]);
   else if (opt_format != NULL && !tr_format_parse (opt_format, &format, &error))

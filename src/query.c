@@ -29,6 +29,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
   " + sum(CASE WHEN lower(p.policy_type) IN ('sts', 'tlsa') THEN 0 ELSE " value " END)"
 
 #define IN_LIST(expr, param) " AND " expr " IN (SELECT value FROM json_each(" param "))"
+/* AUTHENTICATED - a report whose DKIM signature our MTA verified, aligned with the reporter */
+#define AUTHENTICATED(r) " AND " r ".dkim_result = 'pass' AND " r ".dkim_aligned = 1"
 
 void
 tr_query_filter_clear (TrQueryFilter *filter)
@@ -298,6 +300,9 @@ add_session_filters (GString *sql, const TrQueryFilter *filter)
     g_string_append (sql, " AND s.report_day <= :until");
   if (filter->reporters != NULL)
     g_string_append (sql, IN_LIST ("s.reporter_key", ":reporters"));
+  if (filter->authenticated)
+    g_string_append (
+        sql, " AND s.report_ref IN (SELECT r.id FROM reports r WHERE 1" AUTHENTICATED ("r") ")");
 }
 
 /* add_detail_filters - the fragments that restrict summary_policy_failures f */
@@ -794,6 +799,8 @@ tr_query_failures (TrStore *store, const TrQueryFilter *filter, TrPrinter *print
     g_string_append (sql, " AND r.report_day <= :until");
   if (filter->reporters != NULL)
     g_string_append (sql, IN_LIST ("r.reporter_key", ":reporters"));
+  if (filter->authenticated)
+    g_string_append (sql, AUTHENTICATED ("r"));
   if (filter->domains != NULL)
     g_string_append (sql, " AND r.id IN (SELECT report_ref FROM summary_sessions WHERE"
                           " policy_domain IN (SELECT value FROM json_each(:domains)))" IN_LIST (
@@ -867,6 +874,8 @@ tr_query_reports (TrStore *store, const TrQueryFilter *filter, TrPrinter *printe
     g_string_append (sql, " AND r.report_day <= :until");
   if (filter->reporters != NULL)
     g_string_append (sql, IN_LIST ("r.reporter_key", ":reporters"));
+  if (filter->authenticated)
+    g_string_append (sql, AUTHENTICATED ("r"));
   if (filter->domains != NULL)
     g_string_append (sql, " AND r.id IN (SELECT report_ref FROM summary_sessions WHERE"
                           " policy_domain IN (SELECT value FROM json_each(:domains)))");

@@ -13,13 +13,14 @@
 /* The filters every listing takes (all optional; string arrays are NULL-terminated). */
 typedef struct
 {
-  char **domains;      /* policy domain keys, lower case */
-  char *since_day;     /* "YYYY-MM-DD": report_day >= it */
-  char *until_day;     /* "YYYY-MM-DD": report_day <= it */
-  char **reporters;    /* reporter keys, lower case */
-  char **result_types; /* compared case-insensitively */
-  char **mxs;          /* receiving MX host names, lower case */
-  gint64 limit;        /* rows at most; -1: no limit */
+  char **domains;         /* policy domain keys, lower case */
+  char *since_day;        /* "YYYY-MM-DD": report_day >= it */
+  char *until_day;        /* "YYYY-MM-DD": report_day <= it */
+  char **reporters;       /* reporter keys, lower case */
+  char **result_types;    /* compared case-insensitively */
+  char **mxs;             /* receiving MX host names, lower case */
+  gint64 limit;           /* rows at most; -1: no limit */
+  gboolean authenticated; /* only reports with an aligned dkim=pass (doc/schema.md) */
 } TrQueryFilter;
 
 #define TR_QUERY_FILTER_INIT                                                                       \

@@ -94,6 +94,23 @@ is "no Authentication-Results at all: not authenticated" "$(counts "$db")" "0 0 
 ingest "$db" "$SAMPLES/google.eml"
 is "nothing configured: nothing judged" "$(sql "$db" "SELECT dkim_result IS NULL FROM reports")" "1"
 
+# --- queries can keep to authenticated reports ---------------------------------------------------
+db=$(newdb)
+ingest "$db" "$TESTTMP/m1" $trust
+ingest "$db" "$TESTTMP/m4" $trust --domains example.com
+ingest "$db" "$SAMPLES/mox.eml" $trust
+for what in reports summary failures; do
+  "$TLSRPTDB" query $what --db "$db" --since 2026-01-01 --format csv >"$TESTTMP/all.csv"
+  "$TLSRPTDB" query $what --db "$db" --since 2026-01-01 --format csv --authenticated >"$TESTTMP/auth.csv"
+  case $what in
+    reports) is "query reports --authenticated: only the aligned pass" \
+      "$(tail -n +2 "$TESTTMP/auth.csv" | wc -l) $(grep -c 'google.example' "$TESTTMP/auth.csv")" "1 1" ;;
+    *) [ "$(wc -l <"$TESTTMP/auth.csv")" -ge 2 ] && ! grep -q 'example.org' "$TESTTMP/auth.csv" \
+         && grep -q 'example.org' "$TESTTMP/all.csv"
+       is "query $what --authenticated: leaves the unauthenticated reports out" "$?" 0 ;;
+  esac
+done
+
 # --- permissions ---------------------------------------------------------------------------------
 db=$TESTTMP/perm/sub/reports.db
 (umask 077 && "$TLSRPTDB" ingest --db "$db" <"$SAMPLES/google.eml")
