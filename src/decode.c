@@ -359,7 +359,8 @@ tr_decode_inflate (GBytes *payload, const TrLimits *limits, GError **error)
  * inside any of them are not structure; missing one of these forms would let an attacker hide
  * deep nesting behind a quote. */
 static gboolean
-check_shape (const guint8 *p, gsize len, guint max_depth, gsize max_values, GError **error)
+check_shape (const guint8 *p, gsize len, guint max_depth, gsize max_values, gsize *n_values,
+             GError **error)
 {
   gsize i, values = 0;
   guint depth = 0;
@@ -415,6 +416,7 @@ check_shape (const guint8 *p, gsize len, guint max_depth, gsize max_values, GErr
           return FALSE;
         }
     }
+  *n_values = values;
   return TRUE;
 }
 
@@ -706,7 +708,7 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local_error = NULL;
   const guint8 *data;
-  gsize len, skip = 0, bom = 0;
+  gsize len, skip = 0, bom = 0, n_values = 0;
   JsonNode *root, *policies;
   JsonObject *top, *range;
   JsonArray *array;
@@ -716,7 +718,12 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   g_return_val_if_fail (limits != NULL, NULL);
 
   data = g_bytes_get_data (json, &len);
-  if (!check_shape (data, len, limits->max_json_depth, limits->max_json_values, error))
+  if (len == 0) /* an empty GBytes has no data pointer at all */
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not a JSON object: it is empty");
+      return NULL;
+    }
+  if (!check_shape (data, len, limits->max_json_depth, limits->max_json_values, &n_values, error))
     return NULL;
   if (len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf)
     skip = bom = 3;
@@ -758,6 +765,7 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
 
   report = tr_report_new ();
   report->raw_json = bom ? g_bytes_new_from_bytes (json, bom, len - bom) : g_bytes_ref (json);
+  report->json_values = n_values;
   if (bom)
     tr_report_warn (report, "report starts with a UTF-8 byte order mark");
   report->organization_name = get_string (report, top, "", "organization-name");

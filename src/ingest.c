@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "error.h"
 #include "ingest.h"
 #include "mail.h"
 #include "trust.h"
@@ -41,19 +42,30 @@ tr_message_free (TrMessage *message)
   g_free (message);
 }
 
-/* decode_payload - one candidate part to a validated report, or NULL with the reason */
+/* decode_payload - one candidate part to a validated report, or NULL with the reason.
+ * @left is what the reports already taken from this message left of the limits on inflated
+ * bytes and JSON values: the reports of a message are held together until they are stored, so
+ * those limits bound a whole message, and sixteen bombs cost no more than one. */
 static TrReport *
 decode_payload (const TrPayload *payload, const TrMailInfo *info, const TrLimits *limits,
-                GError **error)
+                TrLimits *left, GError **error)
 {
-  g_autoptr (GBytes) json = tr_decode_inflate (payload->data, limits, error);
+  g_autoptr (GBytes) json = NULL;
   g_autoptr (TrReport) report = NULL;
 
-  if (json == NULL)
-    return NULL;
-  report = tr_decode_report (json, limits, error);
+  json = tr_decode_inflate (payload->data, left, error);
+  if (json != NULL)
+    report = tr_decode_report (json, left, error);
   if (report == NULL || !tr_validate_report (report, info, payload->filename, limits, error))
-    return NULL;
+    {
+      if (g_error_matches (*error, TR_ERROR, TR_ERROR_LIMIT)
+          && (left->max_inflated_size < limits->max_inflated_size
+              || left->max_json_values < limits->max_json_values))
+        g_prefix_error (error, "with the reports before it in this message: ");
+      return NULL;
+    }
+  left->max_inflated_size -= MIN (left->max_inflated_size, g_bytes_get_size (report->raw_json));
+  left->max_json_values -= MIN (left->max_json_values, report->json_values);
   return g_steal_pointer (&report);
 }
 
@@ -106,7 +118,7 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settin
   g_autoptr (GString) reasons = g_string_new (NULL);
   g_autoptr (GPtrArray) payloads = NULL;
   g_autoptr (GError) error = NULL;
-  TrLimits limits = settings->limits;
+  TrLimits limits = settings->limits, left = settings->limits;
   gboolean too_large = message_size > g_bytes_get_size (bytes);
 
   message->message = g_bytes_ref (bytes);
@@ -138,7 +150,8 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settin
     {
       const TrPayload *payload = g_ptr_array_index (payloads, i);
       g_autoptr (GError) part_error = NULL;
-      TrReport *report = decode_payload (payload, message->info, &settings->limits, &part_error);
+      TrReport *report
+          = decode_payload (payload, message->info, &settings->limits, &left, &part_error);
 
       if (report == NULL)
         {

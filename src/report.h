@@ -67,6 +67,7 @@ typedef struct
   char *end_datetime;
   char *reporter_key;  /* validate.c: who sent it, for dedup (see doc/schema.md) */
   GBytes *raw_json;    /* the decompressed JSON text exactly as received */
+  gsize json_values;   /* decode.c: its containers plus commas, as limits->max_json_values counts */
   char *dkim_result;   /* trust.c: "pass", "fail", ... from a trusted Authentication-Results */
   char *dkim_domain;   /* trust.c: the header.d of that result */
   int dkim_aligned;    /* trust.c: 1 aligned with the reporter, 0 not, -1 unknown */

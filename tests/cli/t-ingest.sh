@@ -111,6 +111,19 @@ is "too many reports: one stored, the message kept" \
   "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
   "1|more than 1 report parts: the rest were not read"
 
+# the limits on inflated bytes and JSON values hold for a whole message, not for each report
+db=$(newdb)
+ingest "$db" "$SRCDIR/tests/corpus/y_two_reports.eml"
+sizes=$(sql "$db" "SELECT group_concat(length(CAST(raw_json AS BLOB)), ' ') FROM reports")
+set -- $sizes
+db=$(newdb)
+ingest "$db" "$SRCDIR/tests/corpus/y_two_reports.eml" --max-inflated-size $(($1 + $2 - 1))
+is "inflated size of the whole message: exit 0" "$status" 0
+is "inflated size of the whole message: the first stored, the message kept for the second" \
+  "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
+  "1|unusable report in part 3: with the reports before it in this message: inflated size exceeds $(($2 - 1)) bytes"
+set --
+
 # --- where the database is ---------------------------------------------------------------------
 export XDG_DATA_HOME="$TESTTMP/xdg"
 "$TLSRPTDB" ingest <"$SAMPLES/google.eml"

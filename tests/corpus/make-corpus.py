@@ -160,6 +160,9 @@ def std_mail(rep, **kw):
 # --- the corpus ----------------------------------------------------------------------------
 
 
+FUZZ_EMPTY_REPORT_PART = b'From: tlsrpt@sender.example\nSubject: Report Domain: example.com Submitter: sender.example\nMessage-ID: <fuzz-empty-part@sender.example>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=tlsrpt; boundary="b"\n\n--b\nContent-Type: text/plain\n\nAn empty report part: found by tests/fuzz/fuzz-decode (clang UBSan: NULL + 0 in decode.c).\n--b\nContent-Type: application/tlsrpt+json\n\n--b--\n'
+
+
 def build():
     """build - every corpus file, in LIST order"""
     good = report()
@@ -474,6 +477,9 @@ def build():
     i("i_boundary_never_used.eml", mail([TEXT_PART, gz_part(gz(js(good)))], boundary="x").replace("--x", "--y"))
     i("i_nul_escape_in_string.json", nul_escape)
     i("i_bare_base64_of_json.b64", b64(js(good).encode()) + "\n")
+
+    # --- what tests/fuzz found (tests/fuzz/run.sh), kept byte for byte as regression inputs
+    put("i_fuzz_empty_report_part.eml", FUZZ_EMPTY_REPORT_PART, 0, 0, 0, 0, 1)
 
 
 def main():

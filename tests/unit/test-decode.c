@@ -984,6 +984,21 @@ test_json_too_many_values (void)
       g_assert_null (r);
       g_assert_error (error, TR_ERROR, TR_ERROR_LIMIT);
     }
+
+  /* a report within the limit records what it used of it: { [ { { and one comma */
+  {
+    g_autoptr (GBytes) json = g_bytes_new_static ("{\"policies\":[{},{}]}", 20);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (TrReport) r = tr_decode_report (json, &limits, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->json_values, ==, 5);
+    limits.max_json_values = 4;
+    g_clear_pointer (&r, tr_report_free);
+    r = tr_decode_report (json, &limits, &error);
+    g_assert_null (r);
+    g_assert_error (error, TR_ERROR, TR_ERROR_LIMIT);
+  }
 }
 
 /* deep nesting behind a quote that json-glib does not see as a string start is still found */
