@@ -1,6 +1,9 @@
 #!/bin/sh
 # test.sh - install what the tests need, then build and run the whole test suite twice: as built
-# for users (build/), and under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
+# for users (build/), and under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/); then
+# the reliability suite (tests/reliability.sh: concurrency, crashes, disk full, resources,
+# valgrind, fuzzing; with TLSRPTDB_TEST_MTA=1, as .ci/run sets it, also real Postfix and Exim,
+# which changes the machine's mail system).  RELIABILITY=0 leaves the reliability suite out.
 set -eu
 cd "$(dirname "$0")/.."
 sh contrib/install-deps.sh
@@ -14,3 +17,6 @@ setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C build-asan --print-errorlogs
+if [ "${RELIABILITY:-1}" = 1 ]; then
+  bash tests/reliability.sh build/src/tlsrptdb
+fi

@@ -1,0 +1,38 @@
+# common.sh - shared by tests/mta/postfix.sh and exim.sh (sourced after tests/stress/lib.sh)
+#
+# The binary is copied to $W/bin (every directory up to it readable by the pipe's users), the
+# databases live in $W/alias (owned by nobody, for the alias) and $W/pipe (owned by the
+# dedicated user tlsrptdb, for the pipe transport).  The MTA lines are taken from contrib/, with
+# the paths replaced.
+W=${MTA_WORKDIR:-/var/tmp/tlsrptdb-mta}
+CONTRIB=${CONTRIB_DIR:-$SRCDIR/contrib} # another copy of contrib/, to try a fix
+
+# mta_setup : the work directory, the binary, the dedicated user
+mta_setup () {
+  rm -rf "$W"
+  install -d -m 0755 "$W" "$W/bin" "$W/msgs"
+  install -m 0755 "$TLSRPTDB" "$W/bin/tlsrptdb"
+  id tlsrptdb >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin tlsrptdb
+  install -d -o nobody -g nogroup -m 0750 "$W/alias"
+  install -d -o tlsrptdb -g tlsrptdb -m 0750 "$W/pipe"
+}
+# contrib_lines FILE DBDIR : the configuration lines of a contrib/ file, pointed at the test paths
+contrib_lines () {
+  grep -v '^#' "$1" | sed -e '/^$/d' -e "s|/usr/local/bin/tlsrptdb|$W/bin/tlsrptdb|g" \
+    -e "s|/var/lib/tlsrptdb/reports.db|$W/$2/reports.db|g"
+}
+# rows DBDIR QUERY : read a test database (read-only)
+rows () { sqlite3 -batch -noheader "file:$W/$1/reports.db?mode=ro" "$2" 2>&1; }
+# wait_for SECONDS CMD... : poll CMD every 0.2 s until it succeeds
+wait_for () {
+  local n=$(($1 * 5))
+  shift
+  while [ "$n" -gt 0 ]; do "$@" && return 0; sleep 0.2; n=$((n - 1)); done
+  return 1
+}
+# apt_install PKG... : install, with one apt-get update when the first try fails
+apt_install () {
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "$@" >"$TESTTMP/apt.log" 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$@" >>"$TESTTMP/apt.log" 2>&1; }
+}
