@@ -23,6 +23,15 @@ contrib_lines () {
 }
 # rows DBDIR QUERY : read a test database (read-only)
 rows () { sqlite3 -batch -noheader "file:$W/$1/reports.db?mode=ro" "$2" 2>&1; }
+# check_non_report VARIANT RCPT OUTCOME : a plain message to RCPT is delivered (deliver's
+# $outcome is OUTCOME) and kept in `rejected`; then the database's integrity_check
+check_non_report () {
+  printf 'From: someone@localhost\nTo: %s\nSubject: hello\nMessage-ID: <mta-%s-plain@localhost>\n\nNot a report.\n' "$2" "$1" >"$W/msgs/plain-$1.eml"
+  deliver "$2" "$W/msgs/plain-$1.eml"
+  is "$1: a non-report is delivered" "$outcome" "$3"
+  is "$1: and kept in rejected" "$(rows "$1" "SELECT count(*) FROM rejected WHERE message_id = 'mta-$1-plain@localhost'")" 1
+  is "$1: integrity_check" "$(rows "$1" "PRAGMA integrity_check")" ok
+}
 # wait_for SECONDS CMD... : poll CMD every 0.2 s until it succeeds
 wait_for () {
   local n=$(($1 * 5))
