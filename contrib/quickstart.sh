@@ -15,4 +15,5 @@ done
 echo
 ./build/src/tlsrptdb query reports
 echo
-./build/src/tlsrptdb query summary
+# the samples are dated November 2026, so go back that far (summary's default is the last 30 days)
+./build/src/tlsrptdb query summary --since 2026-11-01
