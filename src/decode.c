@@ -681,21 +681,31 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
     {
       JsonArray *array = json_node_get_array (details);
       guint i, n = json_array_get_length (array);
+      g_autoptr (GPtrArray) taken = g_ptr_array_new_full (n, NULL);
 
       for (i = 0; i < n; i++)
+        if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
+          tr_report_warn (report, "%sfailure-details[%u] is not an object, skipped", where, i);
+
+      /* Backwards, taking each element out of the tree once it is converted: the memory of the
+       * tree is reused for the model, so a large report does not hold both at once (fewer pages
+       * touched, each a page fault). */
+      g_ptr_array_set_size (taken, n);
+      for (i = n; i-- > 0;)
         {
           JsonNode *element = json_array_get_element (array, i);
           char fwhere[96]; /* "policies[N].failure-details[M]." */
 
-          if (!JSON_NODE_HOLDS_OBJECT (element))
+          if (JSON_NODE_HOLDS_OBJECT (element))
             {
-              tr_report_warn (report, "%sfailure-details[%u] is not an object, skipped", where, i);
-              continue;
+              g_snprintf (fwhere, sizeof fwhere, "%sfailure-details[%u].", where, i);
+              taken->pdata[i] = parse_failure (report, json_node_get_object (element), fwhere);
             }
-          g_snprintf (fwhere, sizeof fwhere, "%sfailure-details[%u].", where, i);
-          g_ptr_array_add (p->failures,
-                           parse_failure (report, json_node_get_object (element), fwhere));
+          json_array_remove_element (array, i);
         }
+      for (i = 0; i < n; i++)
+        if (taken->pdata[i] != NULL)
+          g_ptr_array_add (p->failures, taken->pdata[i]);
     }
   return g_steal_pointer (&p);
 }
@@ -720,7 +730,7 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   data = g_bytes_get_data (json, &len);
   if (len == 0) /* an empty GBytes has no data pointer at all */
     {
-      g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not a JSON object: it is empty");
+      g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not a JSON object (empty)");
       return NULL;
     }
   if (!check_shape (data, len, limits->max_json_depth, limits->max_json_values, &n_values, error))
@@ -729,24 +739,23 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
     skip = bom = 3;
   while (skip < len && g_ascii_isspace (data[skip]))
     skip++;
-  if (!g_utf8_validate_len ((const char *) data + skip, len - skip, NULL))
-    {
-      g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not valid UTF-8");
-      return NULL;
-    }
-
   if (skip == len)
     {
       g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not a JSON object (empty)");
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
+  /* A mutable tree: parse_policy takes failure-details out of it as it converts them.
+   * json-glib validates the UTF-8 of the whole text first; ours only names the failure. */
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, (const char *) data + skip, (gssize) (len - skip),
                                    &local_error))
     {
-      g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not valid JSON: %s",
-                   local_error->message);
+      if (!g_utf8_validate_len ((const char *) data + skip, len - skip, NULL))
+        g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not valid UTF-8");
+      else
+        g_set_error (error, TR_ERROR, TR_ERROR_DATA, "report is not valid JSON: %s",
+                     local_error->message);
       return NULL;
     }
   root = json_parser_get_root (parser);
