@@ -206,13 +206,13 @@ tr_query_open (const char *path, GError **error)
                    path);
       return NULL;
     }
-  if (version < (gint64) tr_schema_version)
+  if (version < (gint64) TR_SCHEMA_READABLE)
     {
       g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
                    "%s: database schema version %" G_GINT64_FORMAT
-                   " is older than this program (%u): run \"tlsrptdb upgrade --db %s\" as its "
-                   "owner (the next ingest upgrades it too)",
-                   path, version, tr_schema_version, path);
+                   " is older than this program reads (%u): run \"tlsrptdb upgrade --db %s\" as "
+                   "its owner (the next ingest upgrades it too)",
+                   path, version, TR_SCHEMA_READABLE, path);
       return NULL;
     }
   return g_steal_pointer (&store);

@@ -198,6 +198,10 @@ const char *const tr_schema_migrations[] = {
   "  count(*) AS reports"
   " FROM report_failures"
   " GROUP BY report_day, domain, reporter_key, result_type, receiving_mx;",
+
+  /* 4: summary_policy_failures is written by store.c, one statement per policy, instead of by
+   * a trigger per failure detail (which made a large report 17% slower to store) */
+  "DROP TRIGGER failures_summary;",
 };
 
 const guint tr_schema_version = G_N_ELEMENTS (tr_schema_migrations);

@@ -9,3 +9,7 @@
 /* tr_schema_migrations - step N (1-based) is element N-1; never edit a step that has shipped */
 extern const char *const tr_schema_migrations[];
 extern const guint tr_schema_version;
+
+/* TR_SCHEMA_READABLE - the oldest version that query, show and explain read: the steps after it
+ * change only how ingest writes */
+#define TR_SCHEMA_READABLE 3u

@@ -29,6 +29,7 @@ enum
   STMT_REPEAT_REPORT,
   STMT_INSERT_POLICY,
   STMT_INSERT_FAILURE,
+  STMT_SUMMARIZE_FAILURES,
   STMT_INSERT_REJECTED,
   N_STMTS
 };
@@ -52,6 +53,15 @@ static const char *const stmt_sql[N_STMTS] = {
   = "INSERT INTO failures (policy_ref, result_type, sending_mta_ip, receiving_mx_hostname,"
     " receiving_mx_helo, receiving_ip, failed_session_count, additional_information,"
     " failure_reason_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+  /* the summary of a policy's failure details (doc/schema.md, summary_policy_failures); the
+   * conflict clause only guards against rows left by hand ("WHERE true" lets it parse) */
+  [STMT_SUMMARIZE_FAILURES]
+  = "INSERT INTO summary_policy_failures (policy_ref, result_type, receiving_mx, failed)"
+    " SELECT policy_ref, coalesce(result_type, '(none)'), lower(coalesce(receiving_mx_hostname, "
+    "'')),"
+    "  sum(coalesce(failed_session_count, 0)) FROM failures WHERE policy_ref = ?1 AND true"
+    " GROUP BY 2, 3"
+    " ON CONFLICT (policy_ref, result_type, receiving_mx) DO UPDATE SET failed = excluded.failed",
   [STMT_INSERT_REJECTED]
   = "INSERT INTO rejected (received_at, reason, raw_message, message_size, truncated,"
     " message_id, subject, mail_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -258,10 +268,9 @@ reopen_immutable (TrStore *store)
   uri = g_strconcat ("file://", escaped, "?immutable=1", NULL);
   sqlite3_close_v2 (store->db);
   store->db = NULL;
-  rc = sqlite3_open_v2 (uri, &store->db,
-                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
-                            | SQLITE_OPEN_EXRESCODE,
-                        NULL);
+  rc = sqlite3_open_v2 (
+      uri, &store->db,
+      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
   return rc == SQLITE_OK;
 }
 
@@ -516,6 +525,15 @@ insert_policy (TrStore *store, gint64 report_row, guint index, const TrPolicy *p
       bind_text (stmt, 8, failure->additional_information);
       bind_text (stmt, 9, failure->failure_reason_code);
       if (!step_done (store, stmt, "inserting a failure detail", error))
+        return FALSE;
+    }
+  if (policy->failures->len > 0)
+    {
+      stmt = statement (store, STMT_SUMMARIZE_FAILURES, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, policy_row);
+      if (!step_done (store, stmt, "summarising failure details", error))
         return FALSE;
     }
   *n_failures += policy->failures->len;

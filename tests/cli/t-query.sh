@@ -167,7 +167,7 @@ wait "$writer"
 odb=$(newdb)
 for f in "$SAMPLES"/*.eml; do ingest "$odb" "$f"; done
 sql "$odb" "DROP VIEW daily_failures; DROP VIEW report_failures; DROP VIEW daily_summary; DROP VIEW report_sessions;
-  DROP VIEW failure_details; DROP TRIGGER policies_summary; DROP TRIGGER failures_summary;
+  DROP VIEW failure_details; DROP TRIGGER policies_summary;
   DROP TRIGGER reports_summary_delete; DROP TRIGGER policies_summary_delete; DROP TABLE summary_sessions;
   DROP TABLE summary_policy_failures; DROP INDEX reports_reporter_day; PRAGMA user_version = 2;"
 q query --db "$odb" summary
@@ -175,11 +175,32 @@ is "schema 2: query exits 75" "$status" 75
 case $err in *"tlsrptdb upgrade"*) pass "schema 2: says how to upgrade" ;; *) fail "schema 2: says how to upgrade ($err)" ;; esac
 q upgrade --db "$odb"
 is "upgrade: exit 0" "$status" 0
-is "upgrade: schema 3" "$(sql "$odb" "PRAGMA user_version")" "3"
+is "upgrade: schema 4" "$(sql "$odb" "PRAGMA user_version")" "4"
 golden query-summary.txt "$TLSRPTDB" query --db "$odb" summary $S
 golden query-failures.csv "$TLSRPTDB" query --db "$odb" failures --format csv
 q upgrade --db "$TESTTMP/none2/reports.db"
 is "upgrade of a missing database: 66" "$status" 66
+
+# --- a schema-3 database (failure summaries kept by a trigger) is read as it is; ingest takes it
+# to 4, where the store writes them: one row per policy, result type and MX, never counted twice
+tdb=$(newdb)
+for f in "$SAMPLES"/*.eml; do ingest "$tdb" "$f"; done
+sql "$tdb" "CREATE TRIGGER failures_summary AFTER INSERT ON failures BEGIN
+  INSERT INTO summary_policy_failures (policy_ref, result_type, receiving_mx, failed)
+  VALUES (NEW.policy_ref, coalesce(NEW.result_type, '(none)'), lower(coalesce(NEW.receiving_mx_hostname, '')),
+  coalesce(NEW.failed_session_count, 0)) ON CONFLICT (policy_ref, result_type, receiving_mx) DO UPDATE SET
+  failed = failed + excluded.failed; END; PRAGMA user_version = 3;"
+golden query-summary.txt "$TLSRPTDB" query --db "$tdb" summary $S
+report_json schema3-upgrade >"$TESTTMP/schema3.json"
+ingest "$tdb" "$TESTTMP/schema3.json"
+is "schema 3: the next ingest upgrades to 4 and drops the trigger" \
+  "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "4|0"
+failure_sums="SELECT policy_ref, coalesce(result_type, '(none)'), lower(coalesce(receiving_mx_hostname, '')),
+  sum(coalesce(failed_session_count, 0)) FROM failures GROUP BY 1, 2, 3"
+is "schema 4: summary_policy_failures is exactly the sums of failures" \
+  "$(sql "$tdb" "SELECT (SELECT count(*) FROM ($failure_sums EXCEPT SELECT policy_ref, result_type, receiving_mx, failed FROM summary_policy_failures)),
+    (SELECT count(*) FROM (SELECT policy_ref, result_type, receiving_mx, failed FROM summary_policy_failures EXCEPT $failure_sums)),
+    (SELECT count(*) FROM summary_policy_failures)")" "0|0|$(sql "$tdb" "SELECT count(*) FROM ($failure_sums)")"
 
 # --- prune (deleting reports) keeps the summaries right --------------------------------------------
 sql "$odb" "PRAGMA foreign_keys = ON; DELETE FROM reports WHERE reporter_key = 'google.example'"
