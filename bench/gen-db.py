@@ -6,8 +6,9 @@
 
 The schema comes from the program itself: `tlsrptdb ingest` stores one small report first,
 which creates the database with the current schema (tables, summary tables, triggers).
-Then the rows are bulk-inserted in one transaction with the sqlite3 module, and the triggers
-fill the summary tables exactly as they do for ingest. About one report in ten is
+Then the rows are bulk-inserted in one transaction with the sqlite3 module: the trigger on
+policies fills summary_sessions, and summary_policy_failures gets the statement that
+src/store.c runs per policy (schema step 4), here once for all policies. About one report in ten is
 Microsoft-style: the same sessions under an sts and a tlsa policy. Report days end at
 --end-day (default: today, UTC), so that "the last 30 days" and "--since 7d" select data.
 The same arguments always give the same rows (except the received_at times).
@@ -130,6 +131,11 @@ def main():
                    " receiving_mx_hostname, receiving_mx_helo, receiving_ip,"
                    " failed_session_count, additional_information, failure_reason_code)"
                    " VALUES (?,?,?,?,?,?,?,?,?)", failures)
+    db.execute("INSERT INTO summary_policy_failures (policy_ref, result_type, receiving_mx, failed)"
+               " SELECT policy_ref, coalesce(result_type, '(none)'),"
+               " lower(coalesce(receiving_mx_hostname, '')), sum(coalesce(failed_session_count, 0))"
+               " FROM failures WHERE true GROUP BY 1, 2, 3"
+               " ON CONFLICT (policy_ref, result_type, receiving_mx) DO UPDATE SET failed = excluded.failed")
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     # no ANALYZE: a real database has no statistics either
