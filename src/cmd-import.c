@@ -3,10 +3,12 @@
  * Design (see doc/design.md, "Import, reprocess and prune"):
  * - One code path with ingest: every message goes through tr_ingest_prepare() and
  *   tr_ingest_store(), with the same limits, dedup and `rejected` handling.
- * - Batched: one IMMEDIATE transaction per 500 messages or per second, whichever comes first.
+ * - Batched: one IMMEDIATE transaction per 250 messages or per second, whichever comes first.
  *   A batch is whole or absent, and storing is idempotent (a report we have is not stored or
  *   counted again, a rejected message we have is not kept again), so an import that was killed
  *   is simply run again.  SIGINT and SIGTERM commit what is done and stop.
+ * - Parallel: messages are taken apart on --jobs worker threads (prepare-queue.c) while this
+ *   thread reads the next ones and stores the finished ones, in the order read.
  * - The command also holds what import, reprocess and prune share (import.h).
  */
 #include "config.h"
@@ -23,6 +25,7 @@
 #include "import.h"
 #include "log.h"
 #include "mail.h"
+#include "prepare-queue.h"
 #include "progress.h"
 #include "source.h"
 
@@ -31,6 +34,8 @@
 /* A checkpoint after every batch would write each page three times (WAL, read back, database);
  * once the WAL is 16 MiB (4 KiB pages) is a tenth of the cost, and bounds the WAL as well. */
 #define CHECKPOINT_FRAMES 4096
+/* --jobs default: one worker per processor, at most this many (the store is one thread) */
+#define MAX_DEFAULT_JOBS 4
 
 /* tr_import_message - store what of @message is not stored yet */
 gboolean
@@ -167,12 +172,10 @@ commit_batch (Import *import, GError **error)
   return TRUE;
 }
 
-/* import_one - take apart and store one message, in the open batch (begun if need be) */
+/* store_one - store one prepared message, in the open batch (begun if need be) */
 static gboolean
-import_one (Import *import, GBytes *bytes, guint64 size, const char *where, GError **error)
+store_one (Import *import, const TrMessage *message, const char *where, GError **error)
 {
-  g_autoptr (TrMessage) message = tr_ingest_prepare (bytes, size, import->settings);
-
   if (!import->in_batch)
     {
       if (!tr_store_begin (import->store, error))
@@ -219,6 +222,19 @@ show_progress (Import *import, TrSource *source, guint64 total, gboolean force)
   tr_progress_update (import->progress, &counts, force);
 }
 
+/* store_next - store the oldest message of @queue (waiting for its worker) */
+static gboolean
+store_next (Import *import, TrPrepareQueue *queue, TrSource *source, guint64 total, GError **error)
+{
+  g_autofree char *where = NULL;
+  g_autoptr (TrMessage) message = tr_prepare_queue_pop (queue, &where);
+
+  if (!store_one (import, message, where, error))
+    return FALSE;
+  show_progress (import, source, total, FALSE);
+  return TRUE;
+}
+
 /* plural - "s" unless @n is 1 */
 static const char *
 plural (guint64 n)
@@ -248,6 +264,7 @@ cmd_import (int argc, char **argv)
 {
   g_autofree char *opt_config = NULL;
   gboolean opt_verbose = FALSE, opt_no_progress = FALSE, exit_now = FALSE;
+  int opt_jobs = (int) MIN (g_get_num_processors (), MAX_DEFAULT_JOBS);
   const GOptionEntry entries[] = {
     TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
@@ -257,6 +274,8 @@ cmd_import (int argc, char **argv)
       "Print one line per report or rejected message", NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &opt_no_progress,
       "No progress line, even on a terminal", NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
+      "Take messages apart on N threads (default: one per processor, at most 4; 1: none)", "N" },
     TR_PIPELINE_OPTIONS,
     G_OPTION_ENTRY_NULL,
   };
@@ -265,9 +284,10 @@ cmd_import (int argc, char **argv)
   g_autoptr (TrStore) store = NULL;
   g_autoptr (TrSource) source = NULL;
   g_autoptr (TrProgress) progress = NULL;
+  g_autoptr (TrPrepareQueue) queue = NULL;
   g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *path = NULL;
-  guint unreadable = 0, missing = 0;
+  guint unreadable = 0, missing = 0, read_ahead;
   guint64 total = 0;
   gint64 started = g_get_monotonic_time ();
   Import import = { 0 };
@@ -287,6 +307,8 @@ cmd_import (int argc, char **argv)
   if (argc < 2)
     g_set_error (&error, TR_ERROR, TR_ERROR_USAGE, "no PATH given (see %s help import)",
                  PACKAGE_NAME);
+  else if (opt_jobs < 1 || opt_jobs > 64)
+    g_set_error (&error, TR_ERROR, TR_ERROR_USAGE, "--jobs: expected a number from 1 to 64");
   if (error != NULL)
     {
       tr_log_error (NULL, NULL, "%s", error->message);
@@ -319,6 +341,10 @@ cmd_import (int argc, char **argv)
   import.lines = lines;
   tr_catch_stop_signals ();
 
+  /* Read ahead by twice the workers, so that none waits for this thread; no further, so that
+   * memory stays that of a few messages whatever the input. */
+  read_ahead = opt_jobs > 1 ? 2 * (guint) opt_jobs : 0;
+  queue = tr_prepare_queue_new (&settings, (guint) opt_jobs);
   while (!tr_stop_requested ())
     {
       g_autoptr (GBytes) message = NULL;
@@ -338,10 +364,15 @@ cmd_import (int argc, char **argv)
             missing++;
           continue;
         }
-      if (!import_one (&import, message, size, where, &error))
+      tr_prepare_queue_push (queue, message, size, g_steal_pointer (&where));
+      if (tr_prepare_queue_length (queue) > read_ahead
+          && !store_next (&import, queue, source, total, &error))
         break;
-      show_progress (&import, source, total, FALSE);
     }
+  while (error == NULL && tr_prepare_queue_length (queue) > 0
+         && store_next (&import, queue, source, total, &error))
+    ;
+  g_clear_pointer (&queue, tr_prepare_queue_free);
   if (error == NULL)
     commit_batch (&import, &error);
   else

@@ -31,6 +31,8 @@ import "$(newdb)" --bogus "$SAMPLES/google.eml"
 is "bad option: usage error" "$status" 64
 import "$(newdb)" --max-reports 0 "$SAMPLES/google.eml"
 is "bad setting: configuration error" "$status" 78
+import "$(newdb)" --jobs 0 "$SAMPLES/google.eml"
+is "--jobs 0: usage error" "$status:$err" "64:tlsrptdb import: --jobs: expected a number from 1 to 64"
 
 # --- single files, kind found from content -------------------------------------------------------
 d=$TESTTMP/files
@@ -135,6 +137,27 @@ is "corpus: import exit 0" "$status" 0
 is "corpus: import stores what ingest stores" \
   "$(sql "$db2" "SELECT group_concat(reporter_key || ' ' || report_id, '|') FROM (SELECT * FROM reports ORDER BY reporter_key, report_id)") $(counts "$db2")" \
   "$(sql "$db1" "SELECT group_concat(reporter_key || ' ' || report_id, '|') FROM (SELECT * FROM reports ORDER BY reporter_key, report_id)") $(counts "$db1")"
+
+# --- worker threads: the same rows, in the same order, as one thread -----------------------------
+# (every corpus file and sample, good, deviant and hostile, several times so that workers overlap)
+rows="SELECT id, reporter_key, report_id, hex(raw_json), message_id, mail_from FROM reports ORDER BY id;
+  SELECT * FROM policies ORDER BY id; SELECT * FROM failures ORDER BY id;
+  SELECT * FROM summary_sessions ORDER BY report_ref, policy_domain;
+  SELECT * FROM summary_policy_failures ORDER BY policy_ref, result_type, receiving_mx;
+  SELECT id, reason, message_size, truncated, hex(raw_message) FROM rejected ORDER BY id"
+mixed=$TESTTMP/mixed
+mkdir -p "$mixed"
+for f in "$SRCDIR"/tests/corpus/[yni]_* "$SAMPLES"/*.eml; do
+  for k in 1 2 3; do cp "$f" "$mixed/$k-${f##*/}"; done
+done
+db1=$(newdb) db4=$(newdb)
+import "$db1" --jobs 1 "$mixed"
+status1=$status
+import "$db4" --jobs 4 "$mixed"
+is "--jobs 1 and --jobs 4: exit 0" "$status1 $status" "0 0"
+is "--jobs 4 stores the same rows in the same order as --jobs 1" \
+  "$(sqlite3 -batch "$db4" "$rows" | cksum)" "$(sqlite3 -batch "$db1" "$rows" | cksum)"
+is "--jobs 4: every message accounted for" "$(sql "$db4" "SELECT (SELECT count(*) FROM reports) > 0, (SELECT count(*) FROM rejected) > 0")" "1|1"
 
 # --- re-runs store nothing twice ----------------------------------------------------------------
 db=$(newdb)
