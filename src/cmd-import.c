@@ -227,12 +227,13 @@ static gboolean
 store_next (Import *import, TrPrepareQueue *queue, TrSource *source, guint64 total, GError **error)
 {
   g_autofree char *where = NULL;
-  g_autoptr (TrMessage) message = tr_prepare_queue_pop (queue, &where);
+  TrMessage *message = tr_prepare_queue_pop (queue, &where);
+  gboolean ok = store_one (import, message, where, error);
 
-  if (!store_one (import, message, where, error))
-    return FALSE;
-  show_progress (import, source, total, FALSE);
-  return TRUE;
+  tr_prepare_queue_release (queue, message);
+  if (ok)
+    show_progress (import, source, total, FALSE);
+  return ok;
 }
 
 /* plural - "s" unless @n is 1 */

@@ -1,7 +1,8 @@
 /* prepare-queue.c - tr_ingest_prepare() on worker threads, results in the order given
  *
  * A job is pushed to the FIFO and to a GThreadPool; a worker prepares it and marks it done; pop
- * waits until the oldest job is done.  The stages are safe to run this way: each job has its
+ * waits until the oldest job is done; release hands a stored message back to a worker to be
+ * freed in the malloc arena it came from.  The stages are safe to run this way: each job has its
  * own GMime, json-glib and zlib objects, the shared TrSettings are only read, and the two
  * one-time initialisations (GMime, the public suffix list) are g_once.
  */
@@ -15,6 +16,7 @@ typedef struct
   guint64 size;
   char *where;
   TrMessage *message; /* set by the worker, under the queue's lock */
+  gboolean release;   /* a job of tr_prepare_queue_release: free message, nothing else */
 } Job;
 
 struct _TrPrepareQueue
@@ -30,7 +32,7 @@ struct _TrPrepareQueue
 static void
 job_free (Job *job)
 {
-  g_bytes_unref (job->bytes);
+  g_clear_pointer (&job->bytes, g_bytes_unref);
   g_free (job->where);
   tr_message_free (job->message);
   g_free (job);
@@ -42,7 +44,14 @@ prepare (gpointer data, gpointer user_data)
 {
   Job *job = data;
   TrPrepareQueue *queue = user_data;
-  TrMessage *message = tr_ingest_prepare (job->bytes, job->size, queue->settings);
+  TrMessage *message;
+
+  if (job->release)
+    {
+      job_free (job);
+      return;
+    }
+  message = tr_ingest_prepare (job->bytes, job->size, queue->settings);
 
   g_mutex_lock (&queue->lock);
   job->message = message;
@@ -109,12 +118,28 @@ tr_prepare_queue_pop (TrPrepareQueue *queue, char **where)
 }
 
 void
+tr_prepare_queue_release (TrPrepareQueue *queue, TrMessage *message)
+{
+  Job *job;
+
+  if (queue->pool == NULL)
+    {
+      tr_message_free (message);
+      return;
+    }
+  job = g_new0 (Job, 1);
+  job->message = message;
+  job->release = TRUE;
+  g_thread_pool_push (queue->pool, job, NULL);
+}
+
+void
 tr_prepare_queue_free (TrPrepareQueue *queue)
 {
   if (queue == NULL)
     return;
   if (queue->pool != NULL)
-    g_thread_pool_free (queue->pool, TRUE, TRUE); /* drops what no worker took, joins */
+    g_thread_pool_free (queue->pool, FALSE, TRUE); /* runs what is queued (releases too), joins */
   g_queue_clear_full (&queue->jobs, (GDestroyNotify) job_free);
   g_mutex_clear (&queue->lock);
   g_cond_clear (&queue->done);

@@ -29,6 +29,10 @@ guint tr_prepare_queue_length (TrPrepareQueue *queue);
  * when the queue is empty */
 TrMessage *tr_prepare_queue_pop (TrPrepareQueue *queue, char **where);
 
+/* tr_prepare_queue_release - free @message (popped) on a worker: it was allocated there, and
+ * freeing memory of another thread's malloc arena is the slower way */
+void tr_prepare_queue_release (TrPrepareQueue *queue, TrMessage *message);
+
 /* tr_prepare_queue_free - wait for the workers, drop what was not popped */
 void tr_prepare_queue_free (TrPrepareQueue *queue);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrPrepareQueue, tr_prepare_queue_free)
