@@ -54,13 +54,12 @@ static const char *const stmt_sql[N_STMTS] = {
     " receiving_mx_helo, receiving_ip, failed_session_count, additional_information,"
     " failure_reason_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   /* the summary of a policy's failure details (doc/schema.md, summary_policy_failures); the
-   * conflict clause only guards against rows left by hand ("WHERE true" lets it parse) */
+   * conflict clause only guards against rows left by hand */
   [STMT_SUMMARIZE_FAILURES]
   = "INSERT INTO summary_policy_failures (policy_ref, result_type, receiving_mx, failed)"
-    " SELECT policy_ref, coalesce(result_type, '(none)'), lower(coalesce(receiving_mx_hostname, "
-    "'')),"
-    "  sum(coalesce(failed_session_count, 0)) FROM failures WHERE policy_ref = ?1 AND true"
-    " GROUP BY 2, 3"
+    " SELECT policy_ref, coalesce(result_type, '(none)'),"
+    "  lower(coalesce(receiving_mx_hostname, '')), sum(coalesce(failed_session_count, 0))"
+    " FROM failures WHERE policy_ref = ?1 GROUP BY 2, 3"
     " ON CONFLICT (policy_ref, result_type, receiving_mx) DO UPDATE SET failed = excluded.failed",
   [STMT_INSERT_REJECTED]
   = "INSERT INTO rejected (received_at, reason, raw_message, message_size, truncated,"
