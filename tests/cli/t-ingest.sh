@@ -59,6 +59,22 @@ ingest "$db" "$TESTTMP/one-again.json"
 is "same report-id, same organisation (case differs): a repeat" \
   "$(counts "$db") $(sql "$db" "SELECT deliveries FROM reports WHERE reporter_key = 'one.example'")" "2 2 2 0 2"
 
+# the MTA's locale changes nothing stored (ingest runs in the C locale): raw 8-bit Subjects,
+# in UTF-8 and in Latin-1, are stored as the same UTF-8 under every locale
+report_json locale-id >"$TESTTMP/locale.json"
+for subject in 'caf\303\251 \342\200\224 UTF-8' 'caf\351 Latin-1'; do
+  { printf "From: tlsrpt@sender.example\nSubject: $subject\nContent-Type: application/tlsrpt+json\n\n"
+    cat "$TESTTMP/locale.json"; } >"$TESTTMP/locale.eml"
+  got=
+  for lc in C C.UTF-8 POSIX; do
+    db=$(newdb)
+    LC_ALL=$lc LANG=$lc ingest "$db" "$TESTTMP/locale.eml"
+    got="$got $status:$(sql "$db" "SELECT subject FROM reports")"
+  done
+  case $subject in *UTF-8) want='café — UTF-8' ;; *) want='café Latin-1' ;; esac
+  is "Subject '$want': the same under C, C.UTF-8 and POSIX" "$got" " 0:$want 0:$want 0:$want"
+done
+
 # every sample is stored once, with its policies, and a second delivery adds nothing
 db=$(newdb)
 n=0
