@@ -72,6 +72,15 @@ store_message (TrStore *store, const TrMessage *message, const char *received_at
   return tr_store_commit (store, error);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TR_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define TR_SANITIZED 1
+#endif
+#endif
+
+#ifndef TR_SANITIZED /* the sanitizers' own reports matter more in a test build */
 /* fatal_signal - last resort: a crash must defer the message (75), never bounce or lose it */
 static void
 fatal_signal (int signo)
@@ -82,19 +91,12 @@ fatal_signal (int signo)
   (void) !write (STDERR_FILENO, text, sizeof text - 1);
   _exit (EX_TEMPFAIL);
 }
-
-#if defined(__SANITIZE_ADDRESS__)
-#define TR_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
-#define TR_SANITIZED 1
-#endif
 #endif
 
 static void
 install_last_resort (void)
 {
-#ifndef TR_SANITIZED /* the sanitizers' own reports matter more in a test build */
+#ifndef TR_SANITIZED
   static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
   struct sigaction action = { 0 };
 

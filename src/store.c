@@ -5,8 +5,9 @@
  * NORMAL: the WAL is fsynced at every commit.  tr_store_commit() does that fsync itself, after
  * COMMIT, so that tr_store_commit_relaxed() can skip it for a transaction that only counted a
  * repeat delivery (the report itself was made durable by an earlier commit).  Checkpoints, as
- * in NORMAL and FULL alike, sync the WAL before and the database after copying.  The directory
- * is fsynced once when the database file is created.  One IMMEDIATE transaction per message
+ * in NORMAL and FULL alike, sync the WAL before and the database after copying; the WAL is then
+ * rewound, not truncated (store_wal_hook).  The directory is fsynced once when the database
+ * file is created.  One IMMEDIATE transaction per message
  * makes a report whole or absent, and serialises racing ingests before they read.
  */
 #include "config.h"
@@ -66,11 +67,21 @@ static const char *const stmt_sql[N_STMTS] = {
     " message_id, subject, mail_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
+/* TR_STORE_CHECKPOINT_FRAMES - WAL length (pages) that triggers a checkpoint: a dozen small
+ * reports, or one large one */
+#define TR_STORE_CHECKPOINT_FRAMES 256
+/* TR_STORE_WAL_KEEP_BYTES - how much of the WAL file a rewind keeps (PRAGMA journal_size_limit):
+ * room for TR_STORE_CHECKPOINT_FRAMES pages and the commit that passes them, so that an
+ * ingest's WAL file stops growing; a large report's WAL is cut back to it */
+#define TR_STORE_WAL_KEEP_BYTES 4194304
+
 struct _TrStore
 {
   sqlite3 *db;
   char *path;
   gboolean in_transaction;
+  int checkpoint_frames; /* checkpoint the WAL once it holds this many pages */
+  gboolean rewind_due;   /* the whole WAL was checkpointed and nothing written since */
   sqlite3_stmt *stmts[N_STMTS];
 };
 
@@ -229,6 +240,7 @@ sync_directory (const char *dir)
 
 static TrStore *open_store (const char *path, TrStoreMode mode, GError **error);
 static int store_wal_hook (void *data, sqlite3 *db, const char *schema, int n_frames);
+static void rewind_wal (TrStore *store);
 
 /* tr_store_open - open (and for writing, create and migrate) the database at @path */
 TrStore *
@@ -334,10 +346,13 @@ open_store (const char *path, TrStoreMode mode, GError **error)
 
   /* Checkpoints: not at every close (that costs two fsyncs per ingest), but by store_wal_hook
    * once the WAL is long.  PRAGMA synchronous=NORMAL, because tr_store_commit syncs the WAL
-   * itself: see the comment at the top. */
+   * itself: see the comment at the top.  A rewound WAL keeps its file, cut back to
+   * TR_STORE_WAL_KEEP_BYTES after a large transaction. */
+  store->checkpoint_frames = TR_STORE_CHECKPOINT_FRAMES;
   sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-  sqlite3_wal_hook (store->db, store_wal_hook, NULL);
+  sqlite3_wal_hook (store->db, store_wal_hook, store);
   if (!exec (store, "PRAGMA journal_mode = WAL", error)
+      || !exec (store, "PRAGMA journal_size_limit = " G_STRINGIFY (TR_STORE_WAL_KEEP_BYTES), error)
       || !exec (store, "PRAGMA synchronous = NORMAL", error)
       || !exec (store, "PRAGMA foreign_keys = ON", error) || !migrate (store, error))
     return NULL;
@@ -352,6 +367,8 @@ tr_store_close (TrStore *store)
 {
   if (store == NULL)
     return;
+  if (store->rewind_due && !store->in_transaction)
+    rewind_wal (store);
   for (guint i = 0; i < N_STMTS; i++)
     sqlite3_finalize (store->stmts[i]);
   sqlite3_close_v2 (store->db); /* rolls back an open transaction */
@@ -376,19 +393,49 @@ tr_store_begin (TrStore *store, GError **error)
   return TRUE;
 }
 
-/* TR_STORE_CHECKPOINT_FRAMES - WAL length (pages) that triggers a checkpoint: a few dozen small
- * reports, or one large one */
-#define TR_STORE_CHECKPOINT_FRAMES 256
-
-/* store_wal_hook - after a commit: checkpoint and truncate a long WAL.  Left to itself, a WAL
- * that is not checkpointed at close only grows, because every new process rebuilds its index
- * and never rewinds it (doc/performance.md).  A busy checkpoint is simply tried again later. */
+/* store_wal_hook - after each commit: checkpoint a long WAL.  Left to itself, a WAL that is not
+ * checkpointed at close only grows, because every new process rebuilds its index and never
+ * rewinds it (doc/performance.md).  The checkpoint does not truncate the WAL: after it, the next
+ * write starts the WAL again from its beginning, over the blocks the file already has, and an
+ * fdatasync that does not grow a file is much cheaper.  A busy or partial checkpoint is simply
+ * tried again after a later commit. */
 static int
 store_wal_hook (void *data, sqlite3 *db, const char *schema, int n_frames)
 {
-  if (n_frames >= TR_STORE_CHECKPOINT_FRAMES)
-    (void) sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  TrStore *store = data;
+  int n_log = 0, n_copied = 0;
+
+  store->rewind_due = FALSE; /* this commit rewound the WAL if an earlier checkpoint allowed */
+  if (n_frames >= store->checkpoint_frames
+      && sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_copied)
+             == SQLITE_OK
+      && n_copied == n_log)
+    store->rewind_due = TRUE;
   return SQLITE_OK;
+}
+
+/* rewind_wal - write once after a complete checkpoint, so that the WAL is rewound now.  SQLite
+ * rewinds a checkpointed WAL at the next write of a connection that saw the checkpoint; the next
+ * process rebuilds the WAL index from the file, finds every frame still valid, and would append
+ * and read them all again.  The write sets PRAGMA user_version to its own value, under the write
+ * lock.  Nothing is lost if it fails: the database already holds every page of the WAL, and busy
+ * means that another writer is at work, whose write rewinds the WAL. */
+static void
+rewind_wal (TrStore *store)
+{
+  g_autofree char *set_version = NULL;
+  gint64 version;
+
+  sqlite3_busy_timeout (store->db, 0);
+  if (!exec (store, "BEGIN IMMEDIATE", NULL))
+    return;
+  if (pragma_int (store, "user_version", &version, NULL))
+    {
+      set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version);
+      if (exec (store, set_version, NULL) && exec (store, "COMMIT", NULL))
+        return;
+    }
+  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* sync_wal - fsync the WAL: what synchronous=FULL does at every commit */
@@ -943,18 +990,9 @@ tr_store_prune_rejected (TrStore *store, const char *before_day, gint64 limit, g
   return TRUE;
 }
 
-/* batch_wal_hook - store_wal_hook with the threshold in @data */
-static int
-batch_wal_hook (void *data, sqlite3 *db, const char *schema, int n_frames)
-{
-  if (n_frames >= GPOINTER_TO_INT (data))
-    (void) sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-  return SQLITE_OK;
-}
-
 /* tr_store_set_checkpoint_frames - checkpoint the WAL once it is @frames pages long */
 void
 tr_store_set_checkpoint_frames (TrStore *store, int frames)
 {
-  sqlite3_wal_hook (store->db, batch_wal_hook, GINT_TO_POINTER (MAX (frames, 1)));
+  store->checkpoint_frames = MAX (frames, 1);
 }

@@ -151,6 +151,28 @@ TLSRPTDB_DB="$TESTTMP/env/reports.db" "$TLSRPTDB" ingest --db "$TESTTMP/opt/repo
 is "--db wins over TLSRPTDB_DB" "$(sql "$TESTTMP/opt/reports.db" "SELECT count(*) FROM reports")" "1"
 unset XDG_DATA_HOME
 
+# --- the WAL stays short: checkpointed at 256 pages, then rewound in place, not truncated -------
+db=$(newdb)
+ingest "$db" "$SAMPLES/google.eml"
+walsize=0 shrank=
+for i in $(seq 1 40); do
+  report_json "wal-$i" >"$TESTTMP/wal.json"
+  "$TLSRPTDB" ingest --db "$db" <"$TESTTMP/wal.json"
+  size=$(wc -c <"$db-wal")
+  [ "$size" -lt "$walsize" ] && shrank="$shrank $i"
+  walsize=$size
+done
+is "WAL: checkpointed into the database file" \
+  "$(sql "file:$db?immutable=1" "SELECT count(*) > 1 FROM reports")" "1"
+is "WAL: its file is reused, never cut back" "$shrank" ""
+frames=$(sql "$db" "PRAGMA wal_checkpoint(PASSIVE)" | cut -d'|' -f2) # what the next process reads
+check "WAL: rewound, a new process finds $frames pages in it (< 300)" [ "$frames" -lt 300 ]
+check "WAL: the file is $walsize bytes (< 1.3 MB)" [ "$walsize" -lt 1300000 ]
+python3 "$SRCDIR/bench/gen-report.py" -n 10000 --id wal-big >"$TESTTMP/wal-big.eml"
+ingest "$db" "$TESTTMP/wal-big.eml"
+is "WAL: after a large report, cut back to 4 MiB" "$status $(wc -c <"$db-wal")" "0 4194304"
+is "WAL: integrity" "$(sql "$db" "PRAGMA integrity_check")" "ok"
+
 # --- racing ingests of the same report store it once --------------------------------------------
 db=$(newdb)
 ingest "$db" "$SAMPLES/mox.eml" # create the database first: the race is about the report
