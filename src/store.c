@@ -67,9 +67,10 @@ static const char *const stmt_sql[N_STMTS] = {
     " message_id, subject, mail_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
-/* TR_STORE_CHECKPOINT_FRAMES - WAL length (pages) that triggers a checkpoint: a dozen small
- * reports, or one large one */
-#define TR_STORE_CHECKPOINT_FRAMES 256
+/* TR_STORE_CHECKPOINT_FRAMES - WAL length (pages) that triggers a checkpoint: three or four small
+ * reports, or one large one.  Every process reads the whole WAL when it opens the database, and
+ * a checkpoint costs an fsync of the database: 64 measured a little better than 128 or 256 */
+#define TR_STORE_CHECKPOINT_FRAMES 64
 /* TR_STORE_WAL_KEEP_BYTES - how much of the WAL file a rewind keeps (PRAGMA journal_size_limit):
  * room for TR_STORE_CHECKPOINT_FRAMES pages and the commit that passes them, so that an
  * ingest's WAL file stops growing; a large report's WAL is cut back to it */

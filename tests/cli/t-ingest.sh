@@ -151,7 +151,7 @@ TLSRPTDB_DB="$TESTTMP/env/reports.db" "$TLSRPTDB" ingest --db "$TESTTMP/opt/repo
 is "--db wins over TLSRPTDB_DB" "$(sql "$TESTTMP/opt/reports.db" "SELECT count(*) FROM reports")" "1"
 unset XDG_DATA_HOME
 
-# --- the WAL stays short: checkpointed at 256 pages, then rewound in place, not truncated -------
+# --- the WAL stays short: checkpointed when long, then rewound in place, not truncated ---------
 db=$(newdb)
 ingest "$db" "$SAMPLES/google.eml"
 walsize=0 shrank=
