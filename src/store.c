@@ -243,6 +243,20 @@ static TrStore *open_store (const char *path, TrStoreMode mode, GError **error);
 static int store_wal_hook (void *data, sqlite3 *db, const char *schema, int n_frames);
 static void rewind_wal (TrStore *store);
 
+/* configure_sqlite - process-wide settings, before SQLite's first use: no memory statistics
+ * (nothing reads them, and keeping them takes a global mutex at every allocation) */
+static void
+configure_sqlite (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 /* tr_store_open - open (and for writing, create and migrate) the database at @path */
 TrStore *
 tr_store_open (const char *path, TrStoreMode mode, GError **error)
@@ -250,6 +264,7 @@ tr_store_open (const char *path, TrStoreMode mode, GError **error)
   mode_t saved;
   TrStore *store;
 
+  configure_sqlite ();
   if (mode == TR_STORE_READ_ONLY)
     return open_store (path, mode, error);
   saved = umask (TR_STORE_UMASK);
