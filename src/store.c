@@ -7,8 +7,8 @@
  * repeat delivery (the report itself was made durable by an earlier commit).  Checkpoints, as
  * in NORMAL and FULL alike, sync the WAL before and the database after copying; the WAL is then
  * rewound, not truncated (store_wal_hook).  The directory is fsynced once when the database
- * file is created.  One IMMEDIATE transaction per message
- * makes a report whole or absent, and serialises racing ingests before they read.
+ * file is created.  One IMMEDIATE transaction per message makes a report whole or absent, and
+ * serialises racing ingests before they read.
  */
 #include "config.h"
 
