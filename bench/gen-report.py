@@ -12,6 +12,9 @@ with N failure-details; all names are example.com names and all addresses docume
   gen-report.py -n 3 --count 21 --out-dir D --name small
                                                  # D/small-1.eml .. D/small-21.eml, with the
                                                  # suffixes small-1 .. small-21
+  gen-report.py -n 10000 --json big.json --rows big.rows > big.eml
+                                                 # also the report's JSON text, and its
+                                                 # failure rows for bench/store-floor.c
 
 Python 3 standard library only.
 """
@@ -73,6 +76,27 @@ def failure_detail(i, rng):
     return d
 
 
+FAILURE_COLUMNS = [
+    "result-type",
+    "sending-mta-ip",
+    "receiving-mx-hostname",
+    "receiving-mx-helo",
+    "receiving-ip",
+    "failed-session-count",
+    "additional-information",
+    "failure-reason-code",
+]
+
+
+def failure_rows(report):
+    """failure_rows - the report's failure-details as lines of tab-separated fields, in the
+    column order of the failures table after policy_ref (doc/schema.md); absent = empty"""
+    lines = []
+    for d in json.loads(report)["policies"][0]["failure-details"]:
+        lines.append("\t".join(str(d.get(k, "")) for k in FAILURE_COLUMNS) + "\n")
+    return "".join(lines).encode("utf-8")
+
+
 def report_json(n, suffix):
     """report_json - the report as compact JSON bytes with n failure-details"""
     rng = random.Random(8460 + n)
@@ -111,9 +135,9 @@ def report_json(n, suffix):
     return json.dumps(report, separators=(",", ":")).encode("utf-8")
 
 
-def message(n, suffix):
-    """message - the whole email as bytes, CRLF line ends"""
-    gz = gzip.compress(report_json(n, suffix), compresslevel=9, mtime=0)
+def message(report, n, suffix):
+    """message - the whole email carrying @report (JSON bytes) as bytes, CRLF line ends"""
+    gz = gzip.compress(report, compresslevel=9, mtime=0)
     b64 = base64.b64encode(gz).decode("ascii")
     tag = "" if suffix is None else "." + suffix
     boundary = "000000000000benchb0undary%06d" % n
@@ -154,18 +178,28 @@ def main():
     ap.add_argument("--count", type=int, help="write COUNT messages with suffixes NAME-1..NAME-COUNT")
     ap.add_argument("--out-dir", help="directory for --count (required with it)")
     ap.add_argument("--name", default="report", help="file name prefix for --count")
+    ap.add_argument("--json", help="also write the report's JSON text to this file")
+    ap.add_argument("--rows", help="also write its failure rows (tab-separated) to this file")
     args = ap.parse_args()
     if args.failures < 0:
         ap.error("--failures must be >= 0")
     if args.count is None:
-        sys.stdout.buffer.write(message(args.failures, args.id))
+        report = report_json(args.failures, args.id)
+        sys.stdout.buffer.write(message(report, args.failures, args.id))
+        for path, data in ((args.json, report), (args.rows, failure_rows(report))):
+            if path:
+                with open(path, "wb") as f:
+                    f.write(data)
         return 0
     if not args.out_dir:
         ap.error("--count needs --out-dir")
+    if args.json or args.rows:
+        ap.error("--json and --rows write one report's files: not with --count")
     for k in range(1, args.count + 1):
         path = os.path.join(args.out_dir, "%s-%d.eml" % (args.name, k))
         with open(path, "wb") as f:
-            f.write(message(args.failures, "%s-%d" % (args.name, k)))
+            suffix = "%s-%d" % (args.name, k)
+            f.write(message(report_json(args.failures, suffix), args.failures, suffix))
     return 0
 
 
