@@ -5,14 +5,16 @@
 # input is kept in $FUZZ_OUT, default build-fuzz/findings), 77 when clang cannot be had.
 #
 # Environment: FUZZ_BUILD (default <repo>/build-fuzz), FUZZ_OUT, FUZZ_TARGETS ("fuzz-mail
-# fuzz-decode").  A finding becomes a regression input: tests/corpus/i_fuzz_<name> with a LIST line.
+# fuzz-decode fuzz-trust").  A finding of fuzz-mail or fuzz-decode becomes a regression input:
+# tests/corpus/i_fuzz_<name> with a LIST line; one of fuzz-trust, a case in tests/unit/test-trust.c.
+# fuzz-trust starts from its own seeds (tests/fuzz/seeds-trust/: lines, not messages).
 set -u
 seconds=${1:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=${FUZZ_BUILD:-$repo/build-fuzz}
 out=${FUZZ_OUT:-$build/findings}
-targets=${FUZZ_TARGETS:-fuzz-mail fuzz-decode}
+targets=${FUZZ_TARGETS:-fuzz-mail fuzz-decode fuzz-trust}
 
 # clang and its fuzzer runtime (Debian 12: clang 14)
 if ! command -v clang >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
@@ -28,7 +30,7 @@ if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" "$repo" -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false \
     >"$build.setup.log" 2>&1 || { cat "$build.setup.log"; echo "run.sh: meson setup failed"; exit 1; }
 fi
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046
 meson compile -C "$build" $(for t in $targets; do printf 'tests/fuzz/%s ' "$t"; done) >"$build/fuzz-compile.log" 2>&1 \
   || { tail -30 "$build/fuzz-compile.log"; echo "run.sh: build failed"; exit 1; }
 
@@ -61,7 +63,10 @@ failed=0
 total=0
 for t in $targets; do
   mkdir -p "$work/corpus-$t"
-  cp "$work"/seeds/* "$work/corpus-$t/"
+  case $t in
+    fuzz-trust) cp "$here"/seeds-trust/* "$work/corpus-$t/" ;;
+    *) cp "$work"/seeds/* "$work/corpus-$t/" ;;
+  esac
   "$build/tests/fuzz/$t" "$work/corpus-$t" -dict="$here/tlsrpt.dict" -max_total_time="$seconds" \
     -max_len=262144 -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 \
     -artifact_prefix="$out/$t-" >"$work/$t.log" 2>&1
@@ -78,5 +83,5 @@ for t in $targets; do
     echo "ok $t: ${execs:-?} executions in ${seconds} s, ${cov:-?}, peak RSS ${peak:-?} MB"
   fi
 done
-echo "fuzz: $total executions: $(($(echo $targets | wc -w) - failed)) passed, $failed failed"
+echo "fuzz: $total executions: $(($(echo "$targets" | wc -w) - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
