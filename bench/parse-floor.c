@@ -8,19 +8,9 @@
  * report costs with this stack before a single member is looked at.  Exit status 0, or 1 with a
  * message on stderr. */
 
-#include <gio/gio.h>
-#include <glib.h>
-#include <gmime/gmime.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
 #include <stdio.h>
-#include <zlib.h>
 
-/* the same library set as bench/floor.c, so that start-up costs the same */
-static void *volatile keep[] = {
-  (void *) g_mime_init, (void *) json_parser_new,     (void *) sqlite3_libversion,
-  (void *) zlibVersion, (void *) g_file_new_for_path, (void *) g_strdup,
-};
+#include "libs.h"
 
 /* main - parse the file named by argv[1] */
 int
@@ -31,7 +21,7 @@ main (int argc, char **argv)
   char *data;
   gsize len;
 
-  (void) keep;
+  (void) tr_bench_libs;
   if (argc != 2)
     {
       fprintf (stderr, "usage: parse-floor JSON\n");

@@ -74,12 +74,11 @@ libs="gmime-3.0 glib-2.0 gio-2.0 json-glib-1.0 sqlite3 zlib"
 
 # Build the helper and the floor program.
 "$cc" -O2 -o "$tmp/runone" "$bench_dir/runone.c"
-# shellcheck disable=SC2046,SC2086
-"$cc" -O2 -g -Wl,--no-as-needed -o "$tmp/floor" "$bench_dir/floor.c" $(pkg-config --cflags --libs $libs)
-# shellcheck disable=SC2046,SC2086
-"$cc" -O2 -g -Wl,--no-as-needed -o "$tmp/store-floor" "$bench_dir/store-floor.c" $(pkg-config --cflags --libs $libs)
-# shellcheck disable=SC2046,SC2086
-"$cc" -O2 -g -Wl,--no-as-needed -o "$tmp/parse-floor" "$bench_dir/parse-floor.c" $(pkg-config --cflags --libs $libs)
+# the floor and the stage floors, all linked alike (bench/libs.h)
+for prog in floor store-floor parse-floor; do
+  # shellcheck disable=SC2046,SC2086
+  "$cc" -O2 -g -Wl,--no-as-needed -o "$tmp/$prog" "$bench_dir/$prog.c" $(pkg-config --cflags --libs $libs)
+done
 
 # The messages: one new small report per round, one for the duplicate case, one to seed each db.
 python3 "$bench_dir/gen-report.py" -n 3 --count "$rounds" --out-dir "$tmp" --name small

@@ -24,21 +24,11 @@
  * the mail, base64, inflate, JSON, checks, the summary tables, the checkpoint) cannot make its
  * cost less than this.  Exit status 0, or 1 with a message on stderr. */
 
-#include <gio/gio.h>
-#include <glib.h>
-#include <gmime/gmime.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
-/* the same library set as bench/floor.c, so that start-up costs the same */
-static void *volatile keep[] = {
-  (void *) g_mime_init, (void *) json_parser_new,     (void *) sqlite3_libversion,
-  (void *) zlibVersion, (void *) g_file_new_for_path, (void *) g_strdup,
-};
+#include "libs.h"
 
 #define N_FAILURE_COLUMNS 8
 
@@ -219,7 +209,7 @@ count (const char *path, const char *reporter_key, const char *report_id)
 int
 main (int argc, char **argv)
 {
-  (void) keep;
+  (void) tr_bench_libs;
   if (argc == 6 && strcmp (argv[1], "store") == 0)
     return store (argv[2], argv[3], argv[4], argv[5]);
   if (argc == 5 && strcmp (argv[1], "count") == 0)
