@@ -42,4 +42,12 @@ gboolean tr_cli_settings_load (TrSettings *settings, const char *config, char **
                          "(default 1500000)",                                                      \
                          "N"),                                                                     \
       TR_SETTING_OPTION ("max-reports", TRUE,                                                      \
-                         "Most report parts taken from one message (default 16)", "N")
+                         "Most report parts taken from one message (default 16)", "N"),            \
+      TR_SETTING_OPTION ("max-storage-ratio", TRUE,                                                \
+                         "What a message's reports may add to the database: N times its size "     \
+                         "plus 256K (default 100)",                                                \
+                         "N"),                                                                     \
+      TR_SETTING_OPTION ("max-rejected-size", TRUE,                                                \
+                         "Bytes of messages `rejected` may hold in all; beyond it only their "     \
+                         "facts (default 256M)",                                                   \
+                         "SIZE")

@@ -41,7 +41,7 @@ cmd_explain (int argc, char **argv)
   g_autofree char *opt_format = NULL;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
-      "Output format: text (default), json, csv", "FORMAT" },
+      "Output format: text (default), json, csv, csv-exact", "FORMAT" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GError) error = NULL;

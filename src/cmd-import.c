@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "dbpath.h"
 #include "error.h"
+#include "escape.h"
 #include "import.h"
 #include "log.h"
 #include "mail.h"
@@ -39,9 +40,9 @@
 
 /* tr_import_message - store what of @message is not stored yet */
 gboolean
-tr_import_message (TrStore *store, sqlite3_stmt **cache, const TrMessage *message,
-                   gboolean keep_rejected, const char *received_at, TrImportCounts *counts,
-                   GPtrArray *lines, GError **error)
+tr_import_message (TrStore *store, const TrMessage *message, gboolean keep_rejected,
+                   const char *received_at, TrImportCounts *counts, GPtrArray *lines,
+                   GError **error)
 {
   g_autoptr (GPtrArray) fresh = g_ptr_array_new ();
   TrMessage view = *message; /* the same message, less what we have */
@@ -53,8 +54,7 @@ tr_import_message (TrStore *store, sqlite3_stmt **cache, const TrMessage *messag
       TrReport *report = g_ptr_array_index (message->reports, i);
       gboolean found = FALSE;
 
-      if (!tr_store_has_report (store, cache, report->reporter_key, report->report_id, &found,
-                                error))
+      if (!tr_store_has_report (store, report, &found, error))
         return FALSE;
       if (!found)
         g_ptr_array_add (fresh, report);
@@ -67,35 +67,21 @@ tr_import_message (TrStore *store, sqlite3_stmt **cache, const TrMessage *messag
         }
     }
   view.reports = fresh;
-  if (message->reason != NULL)
+  if (!keep_rejected && view.reason != NULL)
     {
-      gboolean seen = FALSE;
-
+      view.reason = NULL;
       counts->rejected++;
-      if (!keep_rejected)
-        view.reason = NULL;
-      else
-        {
-          if (!tr_store_rejected_seen (store, message->message, message->message_size, &seen,
-                                       error))
-            return FALSE;
-          if (seen)
-            {
-              counts->rejected_known++;
-              view.reason = NULL;
-              if (lines != NULL)
-                g_ptr_array_add (lines,
-                                 g_strdup_printf ("rejected (kept before): %s", message->reason));
-            }
-        }
     }
 
   tr_ingest_result_init (&result);
-  ok = tr_ingest_store (store, &view, received_at, &result, error);
+  ok = tr_ingest_store (store, &view, received_at, FALSE, &result, error);
   if (ok)
     {
       counts->stored += result.stored;
       counts->duplicates += result.duplicates; /* none: only new reports were given */
+      counts->conflicts += result.conflicts;
+      counts->rejected += result.rejected + result.rejected_known;
+      counts->rejected_known += result.rejected_known;
       for (guint i = 0; lines != NULL && i < result.lines->len; i++)
         g_ptr_array_add (lines, g_strdup (g_ptr_array_index (result.lines, i)));
     }
@@ -150,8 +136,7 @@ typedef struct
   TrImportCounts batch;     /* of the open batch */
   TrImportCounts committed; /* of the batches committed */
   GPtrArray *lines;
-  sqlite3_stmt *lookup; /* tr_store_has_report()'s */
-  char *received_at;    /* of the open batch */
+  char *received_at; /* of the open batch */
 } Import;
 
 /* commit_batch - commit the open batch, if any */
@@ -168,6 +153,7 @@ commit_batch (Import *import, GError **error)
   import->committed.duplicates += import->batch.duplicates;
   import->committed.rejected += import->batch.rejected;
   import->committed.rejected_known += import->batch.rejected_known;
+  import->committed.conflicts += import->batch.conflicts;
   memset (&import->batch, 0, sizeof import->batch);
   return TRUE;
 }
@@ -187,8 +173,8 @@ store_one (Import *import, const TrMessage *message, const char *where, GError *
       import->batch_started = g_get_monotonic_time ();
     }
   g_ptr_array_set_size (import->lines, 0);
-  if (!tr_import_message (import->store, &import->lookup, message, TRUE, import->received_at,
-                          &import->batch, import->verbose ? import->lines : NULL, error))
+  if (!tr_import_message (import->store, message, TRUE, import->received_at, &import->batch,
+                          import->verbose ? import->lines : NULL, error))
     {
       g_prefix_error (error, "%s: ", where);
       return FALSE;
@@ -198,8 +184,14 @@ store_one (Import *import, const TrMessage *message, const char *where, GError *
   if (import->lines->len > 0)
     {
       tr_progress_clear (import->progress);
+      g_autofree char *shown_where = tr_escape_text (where);
+
       for (guint i = 0; i < import->lines->len; i++)
-        printf ("%s: %s\n", where, (const char *) g_ptr_array_index (import->lines, i));
+        {
+          g_autofree char *shown = tr_escape_text (g_ptr_array_index (import->lines, i));
+
+          printf ("%s: %s\n", shown_where, shown);
+        }
     }
   if (tr_batch_due (import->batch_messages, BATCH_MESSAGES, import->batch_started))
     return commit_batch (import, error);
@@ -323,13 +315,14 @@ cmd_import (int argc, char **argv)
 
   tr_mail_init ();
   store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
-  if (store == NULL || !tr_store_index_rejected (store, &error))
+  if (store == NULL)
     {
       tr_log_error (NULL, NULL, "%s", error->message);
       return tr_exit_code (error, TR_EXIT_MODE_TOOL);
     }
 
   tr_store_set_checkpoint_frames (store, CHECKPOINT_FRAMES);
+  tr_store_set_rejected_budget (store, settings.limits.max_rejected_size);
   progress = tr_progress_new (!opt_no_progress && isatty (STDERR_FILENO));
   if (!opt_no_progress && isatty (STDERR_FILENO)
       && !tr_source_measure ((const char *const *) argv + 1, &total))
@@ -378,7 +371,6 @@ cmd_import (int argc, char **argv)
     commit_batch (&import, &error);
   else
     tr_store_rollback (store);
-  g_clear_pointer (&import.lookup, sqlite3_finalize); /* before the store is closed */
   g_free (import.received_at);
   show_progress (&import, source, total, TRUE);
   tr_progress_clear (progress);

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "cli.h"
 #include "error.h"
+#include "escape.h"
 #include "ingest.h"
 #include "log.h"
 #include "mail.h"
@@ -62,12 +63,12 @@ store_message (TrStore *store, const TrMessage *message, const char *received_at
 {
   if (!tr_store_begin (store, error))
     return FALSE;
-  if (!tr_ingest_store (store, message, received_at, result, error))
+  if (!tr_ingest_store (store, message, received_at, TRUE, result, error))
     {
       tr_store_rollback (store);
       return FALSE;
     }
-  if (result->stored == 0 && result->rejected == 0)
+  if (result->stored == 0 && result->rejected == 0 && result->authenticated == 0)
     return tr_store_commit_relaxed (store, error); /* only counted repeats */
   return tr_store_commit (store, error);
 }
@@ -172,11 +173,13 @@ cmd_ingest (int argc, char **argv)
       return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
     }
 
-  prepared = tr_ingest_prepare (message, message_size, &settings);
-  where = prepared->info->message_id ? prepared->info->message_id : "stdin";
   received_at = tr_store_now ();
+  prepared = tr_ingest_prepare (message, message_size, received_at, &settings);
+  where = prepared->info->message_id ? prepared->info->message_id : "stdin";
   tr_ingest_result_init (&result);
   store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
+  if (store != NULL)
+    tr_store_set_rejected_budget (store, settings.limits.max_rejected_size);
   if (store == NULL || !store_message (store, prepared, received_at, &result, &error))
     {
       tr_log_error (where, NULL, "cannot store, deferred: %s", error->message);
@@ -189,8 +192,16 @@ cmd_ingest (int argc, char **argv)
       const char *line = g_ptr_array_index (result.lines, i);
       tr_log_notice ("%s: %s", where, line);
       if (settings.verbose)
-        printf ("%s\n", line);
+        {
+          g_autofree char *shown = tr_escape_text (line);
+
+          printf ("%s\n", shown);
+        }
     }
+  if (result.conflicts > 0)
+    tr_log_warning ("%s: %u report%s stored beside a report with the same reporter and report-id "
+                    "but other content: a conflict, see tlsrptdb query reports",
+                    where, result.conflicts, result.conflicts == 1 ? "" : "s");
   status = EX_OK;
   if (prepared->unusable && settings.reject)
     {

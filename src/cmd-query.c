@@ -89,7 +89,7 @@ cmd_query (int argc, char **argv)
       "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
       "PATH" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
-      "Output format: text (default), json, csv", "FORMAT" },
+      "Output format: text (default), json, csv, csv-exact", "FORMAT" },
     { "domain", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opt_domains,
       "Only this policy domain (repeatable, or D1,D2)", "D" },
     { "since", 's', 0, G_OPTION_ARG_STRING, &opt_since,

@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "error.h"
+#include "escape.h"
 #include "import.h"
 #include "log.h"
 #include "mail.h"
@@ -41,17 +42,18 @@ reprocess_row (TrStore *store, const TrRejectedRow *row, const TrSettings *setti
   const char *received_at = row->received_at ? row->received_at : "";
 
   done->messages++;
-  if (row->message_size > g_bytes_get_size (row->raw))
+  if (row->raw_dropped || row->message_size > g_bytes_get_size (row->raw))
     {
-      /* only the first bytes were kept: nothing new can come of them, the reason stands */
+      /* only the first bytes, or none, were kept: nothing new can come of them */
       done->still++;
       if (verbose)
-        printf ("rejected %" G_GINT64_FORMAT ": truncated when it was kept: left as it is\n",
-                row->id);
+        printf ("rejected %" G_GINT64_FORMAT ": %s when it was kept: left as it is\n", row->id,
+                row->raw_dropped ? "only its facts kept" : "truncated");
       return TRUE;
     }
-  message = tr_ingest_prepare (row->raw, row->message_size, settings);
-  if (!tr_import_message (store, NULL, message, FALSE, received_at, &done->store, lines, error))
+  message = tr_ingest_prepare (row->raw, row->message_size, row->received_at, settings);
+  /* it leaves `rejected` only when every report it holds is stored with the same content */
+  if (!tr_import_message (store, message, FALSE, received_at, &done->store, lines, error))
     return FALSE;
   if (message->reason == NULL)
     {
@@ -72,8 +74,11 @@ reprocess_row (TrStore *store, const TrRejectedRow *row, const TrSettings *setti
         }
     }
   for (guint i = 0; lines != NULL && i < lines->len; i++)
-    printf ("rejected %" G_GINT64_FORMAT ": %s\n", row->id,
-            (const char *) g_ptr_array_index (lines, i));
+    {
+      g_autofree char *shown = tr_escape_text (g_ptr_array_index (lines, i));
+
+      printf ("rejected %" G_GINT64_FORMAT ": %s\n", row->id, shown);
+    }
   return TRUE;
 }
 

@@ -21,7 +21,7 @@ cmd_show (int argc, char **argv)
       "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
       "PATH" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
-      "Output format: text (default), json, csv", "FORMAT" },
+      "Output format: text (default), json, csv, csv-exact", "FORMAT" },
     G_OPTION_ENTRY_NULL,
   };
   g_autoptr (GError) error = NULL;

@@ -786,14 +786,16 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   for (i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
+      TrPolicy *policy;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
           tr_report_warn (report, "policies[%u] is not an object, skipped", i);
           continue;
         }
-      objects++;
-      g_ptr_array_add (report->policies, parse_policy (report, json_node_get_object (element), i));
+      policy = parse_policy (report, json_node_get_object (element), i);
+      policy->index = objects++;
+      g_ptr_array_add (report->policies, policy);
     }
   if (n > 0 && objects == 0)
     {

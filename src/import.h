@@ -14,19 +14,20 @@ typedef struct
   guint64 messages;
   guint64 stored;         /* new reports */
   guint64 duplicates;     /* reports we had: left as they were (deliveries is not counted) */
+  guint64 conflicts;      /* new reports stored beside another of the same reporter and id */
   guint64 rejected;       /* messages (or parts of them) not usable */
-  guint64 rejected_known; /* ... of which an identical copy was in `rejected` already */
+  guint64 rejected_known; /* ... of which the same message was in `rejected` already */
 } TrImportCounts;
 
-/* tr_import_message - store @message's reports that are not stored yet, inside the caller's
- * transaction, through tr_ingest_store(); unlike ingest, a report we have is not counted as a
- * delivery (an import re-run, or a mailbox that the MTA also delivered, must not inflate
- * deliveries).  With @keep_rejected, a message with a reason is kept in `rejected` unless an
- * identical one is there (tr_store_index_rejected() first).  @lines (may be NULL) gets one line
- * per report or rejection.  @cache: see tr_store_has_report(). */
-gboolean tr_import_message (TrStore *store, sqlite3_stmt **cache, const TrMessage *message,
-                            gboolean keep_rejected, const char *received_at, TrImportCounts *counts,
-                            GPtrArray *lines, GError **error);
+/* tr_import_message - store @message's reports that are not stored yet (the same reporter,
+ * report-id and content), inside the caller's transaction, through tr_ingest_store(); unlike
+ * ingest, a report we have is not counted as a delivery (an import re-run, or a mailbox that
+ * the MTA also delivered, must not inflate deliveries), and with @keep_rejected a message with a
+ * reason is kept in `rejected` unless it is there already.  @lines (may be NULL) gets one line
+ * per report or rejection. */
+gboolean tr_import_message (TrStore *store, const TrMessage *message, gboolean keep_rejected,
+                            const char *received_at, TrImportCounts *counts, GPtrArray *lines,
+                            GError **error);
 
 /* tr_batch_due - whether a batch of @n items (at most @max) begun at @since (monotonic time)
  * should be committed: when it is full or a second old */

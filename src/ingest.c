@@ -11,6 +11,7 @@
 
 #include "decode.h"
 #include "error.h"
+#include "escape.h"
 #include "ingest.h"
 #include "mail.h"
 #include "trust.h"
@@ -35,6 +36,7 @@ tr_message_free (TrMessage *message)
 {
   if (message == NULL)
     return;
+  g_free (message->fingerprint);
   g_bytes_unref (message->message);
   tr_mail_info_free (message->info);
   g_ptr_array_unref (message->reports);
@@ -47,8 +49,8 @@ tr_message_free (TrMessage *message)
  * bytes and JSON values: the reports of a message are held together until they are stored, so
  * those limits bound a whole message, and sixteen bombs cost no more than one. */
 static TrReport *
-decode_payload (const TrPayload *payload, const TrMailInfo *info, const TrLimits *limits,
-                TrLimits *left, GError **error)
+decode_payload (const TrPayload *payload, const TrMailInfo *info, const char *received_at,
+                const TrLimits *limits, TrLimits *left, GError **error)
 {
   g_autoptr (GBytes) json = NULL;
   g_autoptr (TrReport) report = NULL;
@@ -56,7 +58,8 @@ decode_payload (const TrPayload *payload, const TrMailInfo *info, const TrLimits
   json = tr_decode_inflate (payload->data, left, error);
   if (json != NULL)
     report = tr_decode_report (json, left, error);
-  if (report == NULL || !tr_validate_report (report, info, payload->filename, limits, error))
+  if (report == NULL
+      || !tr_validate_report (report, info, payload->filename, received_at, limits, error))
     {
       if (g_error_matches (*error, TR_ERROR, TR_ERROR_LIMIT)
           && (left->max_inflated_size < limits->max_inflated_size
@@ -69,23 +72,34 @@ decode_payload (const TrPayload *payload, const TrMailInfo *info, const TrLimits
   return g_steal_pointer (&report);
 }
 
-/* add_reason - append one reason to the message's list of them */
+/* TR_REASON_MAX - the longest reason kept: reasons quote what the sender wrote */
+#define TR_REASON_MAX 1024
+
+/* add_reason - append one reason to the message's list of them (at most TR_REASON_MAX bytes) */
 static void G_GNUC_PRINTF (2, 3) add_reason (GString *reasons, const char *format, ...)
 {
+  g_autofree char *reason = NULL;
+  g_autofree char *cut = NULL;
   va_list args;
 
+  if (reasons->len >= TR_REASON_MAX)
+    return;
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
   if (reasons->len > 0)
     g_string_append (reasons, "; ");
-  va_start (args, format);
-  g_string_append_vprintf (reasons, format, args);
-  va_end (args);
+  cut = tr_escape_cut (reason, TR_REASON_MAX - MIN (reasons->len, TR_REASON_MAX));
+  g_string_append (reasons, cut);
 }
 
-/* admit - whether @report is ours and, when required, authenticated; else the reason why not */
+/* admit - whether @report is ours and, when required, authenticated; else the reason why not.
+ * Of a report about several domains, only the policies about ours are kept. */
 static gboolean
 admit (TrReport *report, const TrMailInfo *info, const TrSettings *settings, GString *reasons)
 {
   g_autofree char *seen = NULL;
+  guint total = report->policies->len, foreign;
 
   tr_trust_judge (report, info, settings->trusted_authserv_ids);
   if (!tr_trust_in_scope (report, info, settings->domains, &seen))
@@ -103,16 +117,104 @@ admit (TrReport *report, const TrMailInfo *info, const TrSettings *settings, GSt
                     report->dkim_domain ? " header.d=" : "",
                     report->dkim_domain ? report->dkim_domain : "");
       else
-        add_reason (reasons, "not authenticated: signed by %s, not aligned with the reporter",
-                    report->dkim_domain ? report->dkim_domain : "an unnamed domain");
+        add_reason (reasons, "not authenticated: signed by %s, not aligned with the reporter %s",
+                    report->dkim_domain ? report->dkim_domain : "an unnamed domain",
+                    report->reporter_key);
       return FALSE;
     }
+  foreign = tr_trust_keep_in_scope (report, info, settings->domains);
+  report->foreign_policies = foreign;
+  if (foreign > 0)
+    tr_report_warn (report, "%u of %u policies are about other domains than ours: not stored",
+                    foreign, total);
   return TRUE;
+}
+
+/* text_cost - the bytes of @text, stored @copies times (in rows and index entries) */
+static guint64
+text_cost (const char *text, guint copies)
+{
+  return text != NULL ? (guint64) strlen (text) * copies : 0;
+}
+
+/* storage_cost - what storing @report takes in the database, at most: its JSON text, and for
+ * each policy and failure detail its row, index entries and summary rows, and its text values
+ * as often as they are stored, with room for half-full index pages (a policy domain is in five
+ * rows and keys, a result type and MX in two).  Measured against real growth of every shape of
+ * report: doc/reliability.md, "What one message can cost". */
+static guint64
+storage_cost (const TrReport *report)
+{
+  guint64 cost = g_bytes_get_size (report->raw_json);
+
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      const TrPolicy *p = g_ptr_array_index (report->policies, i);
+
+      cost += TR_POLICY_ROW_COST + text_cost (p->policy_type, 2) + text_cost (p->policy_domain, 8)
+              + text_cost (p->policy_string, 2) + text_cost (p->mx_host, 2);
+      for (guint j = 0; j < p->failures->len; j++)
+        {
+          const TrFailure *f = g_ptr_array_index (p->failures, j);
+
+          cost += TR_FAILURE_ROW_COST + text_cost (f->result_type, 4)
+                  + text_cost (f->receiving_mx_hostname, 4) + text_cost (f->sending_mta_ip, 2)
+                  + text_cost (f->receiving_mx_helo, 2) + text_cost (f->receiving_ip, 2)
+                  + text_cost (f->additional_information, 2)
+                  + text_cost (f->failure_reason_code, 2);
+        }
+    }
+  return cost;
+}
+
+/* same_report - whether @a and @b are the same report: key and content */
+static gboolean
+same_report (const TrReport *a, const TrReport *b)
+{
+  return strcmp (a->reporter_key, b->reporter_key) == 0 && strcmp (a->report_id, b->report_id) == 0
+         && strcmp (a->fingerprint, b->fingerprint) == 0;
+}
+
+/* take_report - add @report to @message unless it holds the same report already (one message
+ * is one delivery, however many copies it carries) */
+static void
+take_report (TrMessage *message, TrReport *report)
+{
+  for (guint i = 0; i < message->reports->len; i++)
+    if (same_report (g_ptr_array_index (message->reports, i), report))
+      {
+        tr_report_free (report);
+        return;
+      }
+  g_ptr_array_add (message->reports, report);
+}
+
+/* check_cost - keep the reports of @message only if storing them costs no more than the
+ * storage ratio allows for a message of its size: a message is kept in `rejected` instead */
+static void
+check_cost (TrMessage *message, const TrLimits *limits, GString *reasons)
+{
+  guint64 cost = 0, allowed;
+
+  for (guint i = 0; i < message->reports->len; i++)
+    cost += storage_cost (g_ptr_array_index (message->reports, i));
+  allowed = (guint64) limits->max_storage_ratio * message->message_size + TR_STORAGE_ALLOWANCE;
+  if (cost <= allowed)
+    return;
+  add_reason (
+      reasons,
+      "reports too large for their message: storing them would take about %" G_GUINT64_FORMAT
+      " bytes, more than %u times the %" G_GUINT64_FORMAT " bytes of the message "
+      "(--max-storage-ratio) plus %u",
+      cost, limits->max_storage_ratio, message->message_size, TR_STORAGE_ALLOWANCE);
+  g_ptr_array_set_size (message->reports, 0);
+  message->unusable = TRUE;
 }
 
 /* tr_ingest_prepare - take @message apart (no database); what cannot be used is in ->reason */
 TrMessage *
-tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settings)
+tr_ingest_prepare (GBytes *bytes, guint64 message_size, const char *received_at,
+                   const TrSettings *settings)
 {
   g_autoptr (TrMessage) message = g_new0 (TrMessage, 1);
   g_autoptr (GString) reasons = g_string_new (NULL);
@@ -150,8 +252,8 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settin
     {
       const TrPayload *payload = g_ptr_array_index (payloads, i);
       g_autoptr (GError) part_error = NULL;
-      TrReport *report
-          = decode_payload (payload, message->info, &settings->limits, &left, &part_error);
+      TrReport *report = decode_payload (payload, message->info, received_at, &settings->limits,
+                                         &left, &part_error);
 
       if (report == NULL)
         {
@@ -160,20 +262,70 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const TrSettings *settin
           message->unusable = TRUE;
         }
       else if (admit (report, message->info, settings, reasons))
-        g_ptr_array_add (message->reports, report);
+        take_report (message, report);
       else
         tr_report_free (report);
     }
+  check_cost (message, &settings->limits, reasons);
 
   if (reasons->len > 0)
-    message->reason = g_string_free (g_steal_pointer (&reasons), FALSE);
+    {
+      message->reason = g_string_free (g_steal_pointer (&reasons), FALSE);
+      message->fingerprint = tr_mail_fingerprint (bytes, message_size, message->info->message_id);
+    }
   return g_steal_pointer (&message);
+}
+
+/* stored_line - what storing @report did, for --verbose and the mail log */
+static char *
+stored_line (const TrReport *report, const TrStoreResult *stored)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+
+  if (stored->outcome == TR_STORE_STORED)
+    g_string_printf (line, "stored %s %s: %u policies, %u failure details", report->reporter_key,
+                     report->report_id, stored->n_policies, stored->n_failures);
+  else
+    g_string_printf (line, "duplicate %s %s: delivery %" G_GINT64_FORMAT, report->reporter_key,
+                     report->report_id, stored->deliveries);
+  if (report->foreign_policies > 0)
+    g_string_append_printf (line, " (%u policies about other domains not stored)",
+                            report->foreign_policies);
+  if (stored->authenticated_now)
+    g_string_append (line, "; this delivery was authenticated (dkim=pass, aligned): recorded");
+  if (stored->outcome == TR_STORE_STORED && stored->same_key > 0)
+    g_string_append_printf (line,
+                            "; CONFLICT: %u other stored report%s of this reporter and report-id "
+                            "hold%s other content (all are kept)",
+                            stored->same_key, stored->same_key == 1 ? "" : "s",
+                            stored->same_key == 1 ? "s" : "");
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/* rejected_line - what keeping the message in `rejected` did */
+static char *
+rejected_line (TrRejectedOutcome outcome, const char *reason)
+{
+  switch (outcome)
+    {
+      case TR_REJECTED_KEPT:
+        return g_strdup_printf ("rejected: %s", reason);
+      case TR_REJECTED_KEPT_WITHOUT_BYTES:
+        return g_strdup_printf ("rejected, only its facts kept (the rejected budget, "
+                                "--max-rejected-size, is full): %s",
+                                reason);
+      case TR_REJECTED_REPEAT:
+        return g_strdup_printf ("rejected (kept before, delivery counted): %s", reason);
+      case TR_REJECTED_KNOWN:
+      default:
+        return g_strdup_printf ("rejected (kept before): %s", reason);
+    }
 }
 
 /* tr_ingest_store - write @message inside the caller's transaction */
 gboolean
 tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_at,
-                 TrIngestResult *result, GError **error)
+                 gboolean count_repeats, TrIngestResult *result, GError **error)
 {
   for (guint i = 0; i < message->reports->len; i++)
     {
@@ -183,29 +335,34 @@ tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_
       if (!tr_store_add_report (store, report, message->info, received_at, &stored, error))
         return FALSE;
       if (stored.outcome == TR_STORE_STORED)
-        {
-          result->stored++;
-          g_ptr_array_add (result->lines,
-                           g_strdup_printf ("stored %s %s: %u policies, %u failure details",
-                                            report->reporter_key, report->report_id,
-                                            stored.n_policies, stored.n_failures));
-        }
+        result->stored++;
       else
-        {
-          result->duplicates++;
-          g_ptr_array_add (result->lines,
-                           g_strdup_printf ("duplicate %s %s: delivery %" G_GINT64_FORMAT,
-                                            report->reporter_key, report->report_id,
-                                            stored.deliveries));
-        }
+        result->duplicates++;
+      if (stored.outcome == TR_STORE_STORED && stored.same_key > 0)
+        result->conflicts++;
+      if (stored.authenticated_now)
+        result->authenticated++;
+      g_ptr_array_add (result->lines, stored_line (report, &stored));
     }
   if (message->reason != NULL)
     {
-      if (!tr_store_add_rejected (store, message->message, message->message_size, message->reason,
-                                  message->info, received_at, error))
+      TrRejectedMessage rejected = {
+        .raw = message->message,
+        .message_size = message->message_size,
+        .reason = message->reason,
+        .info = message->info,
+        .received_at = received_at,
+        .fingerprint = message->fingerprint,
+      };
+      TrRejectedOutcome outcome;
+
+      if (!tr_store_add_rejected (store, &rejected, count_repeats, &outcome, error))
         return FALSE;
-      result->rejected++;
-      g_ptr_array_add (result->lines, g_strdup_printf ("rejected: %s", message->reason));
+      if (outcome == TR_REJECTED_KEPT || outcome == TR_REJECTED_KEPT_WITHOUT_BYTES)
+        result->rejected++;
+      else
+        result->rejected_known++;
+      g_ptr_array_add (result->lines, rejected_line (outcome, message->reason));
     }
   return TRUE;
 }

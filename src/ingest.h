@@ -17,28 +17,37 @@ typedef struct
   TrMailInfo *info;     /* never NULL; members may be */
   GPtrArray *reports;   /* of TrReport, validated; may be empty */
   char *reason;         /* why (part of) the message is kept in `rejected`, or NULL */
+  char *fingerprint;    /* with a reason: who the message is (tr_mail_fingerprint) */
   gboolean unusable;    /* some part is not a usable report (not: out of scope, unauthenticated) */
 } TrMessage;
 
 /* What storing messages did, summed over every message given to tr_ingest_store(). */
 typedef struct
 {
-  guint stored;     /* new reports */
-  guint duplicates; /* reports we had: their deliveries were counted */
-  guint rejected;   /* messages kept in `rejected` */
-  GPtrArray *lines; /* of char *: one line per report or rejection, for --verbose and syslog */
+  guint stored;         /* new reports */
+  guint duplicates;     /* reports we had: their deliveries were counted */
+  guint conflicts;      /* ... of the new reports, those stored beside another of the same key */
+  guint authenticated;  /* repeats that recorded an authenticated delivery */
+  guint rejected;       /* messages kept in `rejected` */
+  guint rejected_known; /* messages in `rejected` already (their delivery counted, for ingest) */
+  GPtrArray *lines;     /* of char *: one line per report or rejection, for --verbose and syslog */
 } TrIngestResult;
 
 void tr_ingest_result_init (TrIngestResult *result);
 void tr_ingest_result_clear (TrIngestResult *result);
 
 /* tr_ingest_prepare - take @message apart (no database); never fails: what cannot be used is
- * described in ->reason.  @message_size larger than @message means it was cut at the limit. */
-TrMessage *tr_ingest_prepare (GBytes *message, guint64 message_size, const TrSettings *settings);
+ * described in ->reason.  @message_size larger than @message means it was cut at the limit.
+ * @received_at ("YYYY-MM-DDTHH:MM:SSZ", NULL: now) is when it arrived: date-times much later
+ * are not believed.  One message is one delivery: copies of a report in it are taken once. */
+TrMessage *tr_ingest_prepare (GBytes *message, guint64 message_size, const char *received_at,
+                              const TrSettings *settings);
 void tr_message_free (TrMessage *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMessage, tr_message_free)
 
 /* tr_ingest_store - write @message's reports (or count repeats) and keep it in `rejected` when
- * it has a reason, inside the caller's transaction.  Errors: those of the store. */
+ * it has a reason, inside the caller's transaction; a message in `rejected` already has its
+ * delivery counted if @count_repeats (ingest), else is left alone (import, reprocess).
+ * Errors: those of the store. */
 gboolean tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_at,
-                          TrIngestResult *result, GError **error);
+                          gboolean count_repeats, TrIngestResult *result, GError **error);

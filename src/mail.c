@@ -740,3 +740,60 @@ tr_mail_extract (GBytes *message, const TrLimits *limits, TrMailInfo **info, GEr
     }
   return g_steal_pointer (&payloads);
 }
+
+/* body_offset - where the body of @data starts: after the first empty line, if @data begins
+ * with header fields (after an mbox "From " line); else 0 */
+static gsize
+body_offset (const guint8 *data, gsize len)
+{
+  gsize pos = 0;
+
+  if (len >= 5 && memcmp (data, "From ", 5) == 0)
+    {
+      const guint8 *nl = memchr (data, '\n', len);
+
+      if (nl == NULL)
+        return 0;
+      pos = (gsize) (nl - data) + 1;
+    }
+  if (header_name_length (data + pos, len - pos) == 0)
+    return 0;
+  while (pos < len)
+    {
+      const guint8 *nl = memchr (data + pos, '\n', len - pos);
+      gsize line_len;
+
+      if (nl == NULL)
+        return 0;
+      line_len = (gsize) (nl - (data + pos));
+      if (line_len == 0 || (line_len == 1 && data[pos] == '\r'))
+        return (gsize) (nl - data) + 1;
+      pos = (gsize) (nl - data) + 1;
+    }
+  return 0;
+}
+
+/* tr_mail_fingerprint - who a message is, for keeping it in `rejected` once */
+char *
+tr_mail_fingerprint (GBytes *message, guint64 message_size, const char *message_id)
+{
+  static const guchar nul = 0;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  char size[24];
+  gsize len;
+  const guint8 *data = g_bytes_get_data (message, &len);
+  gsize body = data ? body_offset (data, len) : 0;
+
+  /* the true size only of a message cut at the size limit: trace fields change it */
+  g_snprintf (size, sizeof size, "%" G_GUINT64_FORMAT, message_size > len ? message_size : 0);
+  g_checksum_update (sum, (const guchar *) "tlsrptdb message 1", -1);
+  g_checksum_update (sum, &nul, 1);
+  g_checksum_update (sum, (const guchar *) size, -1);
+  g_checksum_update (sum, &nul, 1);
+  if (body > 0 && message_id != NULL)
+    g_checksum_update (sum, (const guchar *) message_id, -1);
+  g_checksum_update (sum, &nul, 1);
+  if (data != NULL)
+    g_checksum_update (sum, data + body, (gssize) (len - body));
+  return g_strdup (g_checksum_get_string (sum));
+}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "escape.h"
 #include "output.h"
 
 #define TEXT_BATCH 5000 /* rows whose widths are measured before they are printed */
@@ -25,6 +26,7 @@ struct _TrPrinter
   FILE *out;
   guint width; /* text: the terminal width to fit, 0 for none */
   gboolean vertical;
+  gboolean csv_guard; /* neutralise cells a spreadsheet would evaluate (TR_FORMAT_CSV) */
   const char *kind;
   const TrColumn *columns;
   guint n_columns;
@@ -49,10 +51,12 @@ tr_format_parse (const char *name, TrFormat *format, GError **error)
     *format = TR_FORMAT_JSON;
   else if (g_strcmp0 (name, "csv") == 0)
     *format = TR_FORMAT_CSV;
+  else if (g_strcmp0 (name, "csv-exact") == 0)
+    *format = TR_FORMAT_CSV_EXACT;
   else
     {
       g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
-                   "--format: expected text, json or csv, not \"%s\"", name ? name : "");
+                   "--format: expected text, json, csv or csv-exact, not \"%s\"", name ? name : "");
       return FALSE;
     }
   return TRUE;
@@ -81,7 +85,8 @@ tr_printer_new (TrFormat format, FILE *out, guint width)
 {
   TrPrinter *printer = g_new0 (TrPrinter, 1);
 
-  printer->format = format;
+  printer->format = format == TR_FORMAT_CSV_EXACT ? TR_FORMAT_CSV : format;
+  printer->csv_guard = format == TR_FORMAT_CSV;
   printer->out = out;
   printer->width = width;
   printer->line = g_string_new (NULL);
@@ -118,67 +123,18 @@ tr_printer_set_vertical (TrPrinter *printer, gboolean vertical)
 
 /* --- escaping ---------------------------------------------------------------------------- */
 
-/* needs_escape - characters that must not reach a terminal as they are */
-static gboolean
-needs_escape (gunichar c)
-{
-  switch (g_unichar_type (c))
-    {
-      case G_UNICODE_CONTROL:
-      case G_UNICODE_FORMAT:
-      case G_UNICODE_LINE_SEPARATOR:
-      case G_UNICODE_PARAGRAPH_SEPARATOR:
-      case G_UNICODE_UNASSIGNED:
-      case G_UNICODE_SURROGATE:
-        return TRUE;
-      default:
-        return FALSE;
-    }
-}
-
-/* tr_output_text_field - @value made valid, control and format characters escaped ("\n",
- * "\t", "\x01", "\u202e") so that it takes one line and cannot drive the terminal */
+/* tr_output_text_field - @value as one safe line (escape.c) */
 char *
 tr_output_text_field (const char *value)
 {
-  g_autofree char *valid = g_utf8_make_valid (value, -1);
-  GString *s = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!needs_escape (c))
-        g_string_append_len (s, p, g_utf8_next_char (p) - p);
-      else if (c == '\n')
-        g_string_append (s, "\\n");
-      else if (c == '\r')
-        g_string_append (s, "\\r");
-      else if (c == '\t')
-        g_string_append (s, "\\t");
-      else if (c < 0x80)
-        g_string_append_printf (s, "\\x%02x", c);
-      else
-        g_string_append_printf (s, "\\u%04x", c);
-    }
-  return g_string_free (s, FALSE);
+  return tr_escape_text (value);
 }
 
-/* tr_output_text_width - terminal columns of @value: wide characters take two */
+/* tr_output_text_width - terminal columns of @value */
 guint
 tr_output_text_width (const char *value)
 {
-  guint width = 0;
-
-  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iszerowidth (c))
-        continue;
-      width += g_unichar_iswide (c) ? 2 : 1;
-    }
-  return width;
+  return tr_escape_text_width (value);
 }
 
 /* append_json_string - @value as a JSON string literal */
@@ -235,13 +191,24 @@ tr_output_json_string (const char *value)
   return g_string_free (s, FALSE);
 }
 
+/* is_formula - whether a spreadsheet would take a cell starting with @value for a formula
+ * (OWASP, "CSV Injection": =, +, -, @, TAB and CR) */
+static gboolean
+is_formula (const char *value)
+{
+  return value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
+}
+
 /* append_csv_field - @value as an RFC 4180 field: quoted when it holds , " CR LF or other
- * control characters (or spaces at either end), quotes doubled */
+ * control characters (or spaces at either end), quotes doubled.  With @guard, a value that a
+ * spreadsheet would evaluate gets a leading ' (and is quoted), as OWASP recommends. */
 static void
-append_csv_field (GString *s, const char *value)
+append_csv_field (GString *s, const char *value, gboolean guard)
 {
   g_autofree char *valid = g_utf8_make_valid (value, -1);
-  gboolean quote = valid[0] == ' ' || (valid[0] != '\0' && valid[strlen (valid) - 1] == ' ');
+  gboolean formula = guard && is_formula (valid);
+  gboolean quote
+      = formula || valid[0] == ' ' || (valid[0] != '\0' && valid[strlen (valid) - 1] == ' ');
 
   for (const char *p = valid; *p != '\0' && !quote; p++)
     if (*p == ',' || *p == '"' || (guchar) *p < 0x20 || *p == 0x7f)
@@ -252,6 +219,8 @@ append_csv_field (GString *s, const char *value)
       return;
     }
   g_string_append_c (s, '"');
+  if (formula)
+    g_string_append_c (s, '\'');
   for (const char *p = valid; *p != '\0'; p++)
     {
       if (*p == '"')
@@ -261,13 +230,13 @@ append_csv_field (GString *s, const char *value)
   g_string_append_c (s, '"');
 }
 
-/* tr_output_csv_field - @value as an RFC 4180 field */
+/* tr_output_csv_field - @value as an RFC 4180 field, guarded against formulas if @guard */
 char *
-tr_output_csv_field (const char *value)
+tr_output_csv_field (const char *value, gboolean guard)
 {
   GString *s = g_string_new (NULL);
 
-  append_csv_field (s, value);
+  append_csv_field (s, value, guard);
   return g_string_free (s, FALSE);
 }
 
@@ -303,7 +272,7 @@ tr_printer_begin_list (TrPrinter *printer, const char *kind, const TrColumn *col
         {
           if (i > 0)
             g_string_append_c (printer->line, ',');
-          append_csv_field (printer->line, columns[i].name);
+          append_csv_field (printer->line, columns[i].name, FALSE);
         }
       g_string_append (printer->line, "\r\n");
       fputs (printer->line->str, printer->out);
@@ -352,7 +321,7 @@ tr_printer_field_str (TrPrinter *printer, const char *value)
         append_json_string (printer->line, value);
     }
   else if (value != NULL)
-    append_csv_field (printer->line, value);
+    append_csv_field (printer->line, value, printer->csv_guard);
   printer->field++;
 }
 
@@ -474,8 +443,13 @@ tr_printer_field_json (TrPrinter *printer, const char *json)
       printer->field++;
       return;
     }
-  /* text: pretty-printed; json-glib escapes control characters in strings */
-  add_text_cell (printer, json_to_string (json_parser_get_root (parser), TRUE));
+  /* text: pretty-printed.  json-glib escapes only C0 controls in strings; C1 controls, bidi
+   * overrides and line separators are escaped here, as "\u009b" (valid JSON escapes too) */
+  {
+    g_autofree char *pretty = json_to_string (json_parser_get_root (parser), TRUE);
+
+    add_text_cell (printer, tr_escape_text_lines (pretty));
+  }
 }
 
 /* cell - the escaped text cell @column of buffered row @row */
@@ -671,6 +645,7 @@ tr_printer_end_row (TrPrinter *printer)
         fputs (printer->line->str, printer->out);
         break;
       case TR_FORMAT_CSV:
+      case TR_FORMAT_CSV_EXACT:
         g_string_append (printer->line, "\r\n");
         fputs (printer->line->str, printer->out);
         break;
@@ -700,6 +675,7 @@ tr_printer_end (TrPrinter *printer, GError **error)
         fputs (printer->n_rows > 0 ? "\n]}\n" : "]}\n", printer->out);
         break;
       case TR_FORMAT_CSV:
+      case TR_FORMAT_CSV_EXACT:
         break;
       case TR_FORMAT_TEXT:
         flush_text (printer);

@@ -19,7 +19,8 @@ typedef enum
 {
   TR_FORMAT_TEXT,
   TR_FORMAT_JSON,
-  TR_FORMAT_CSV,
+  TR_FORMAT_CSV,       /* cells that start like a formula (=, +, -, @) get a leading ' */
+  TR_FORMAT_CSV_EXACT, /* CSV with every value exactly as stored, for scripts */
 } TrFormat;
 
 typedef enum
@@ -39,7 +40,7 @@ typedef struct
 
 typedef struct _TrPrinter TrPrinter;
 
-/* tr_format_parse - "text", "json" or "csv" (TR_ERROR_USAGE otherwise) */
+/* tr_format_parse - "text", "json", "csv" or "csv-exact" (TR_ERROR_USAGE otherwise) */
 gboolean tr_format_parse (const char *name, TrFormat *format, GError **error);
 
 /* tr_printer_new - a printer writing to @out.  @width: the text width to fit (0: no limit). */
@@ -82,7 +83,7 @@ gboolean tr_printer_end (TrPrinter *printer, GError **error);
 
 /* Escaping helpers, exposed for the unit tests (newly allocated) */
 char *tr_output_json_string (const char *value);
-char *tr_output_csv_field (const char *value);
+char *tr_output_csv_field (const char *value, gboolean guard);
 char *tr_output_text_field (const char *value);
 /* tr_output_text_width - the terminal columns @value (valid UTF-8) takes */
 guint tr_output_text_width (const char *value);

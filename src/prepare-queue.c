@@ -51,7 +51,7 @@ prepare (gpointer data, gpointer user_data)
       job_free (job);
       return;
     }
-  message = tr_ingest_prepare (job->bytes, job->size, queue->settings);
+  message = tr_ingest_prepare (job->bytes, job->size, NULL, queue->settings);
 
   g_mutex_lock (&queue->lock);
   job->message = message;
@@ -84,7 +84,7 @@ tr_prepare_queue_push (TrPrepareQueue *queue, GBytes *bytes, guint64 size, char 
   job->where = where;
   g_queue_push_tail (&queue->jobs, job); /* only the caller's thread touches the FIFO */
   if (queue->pool == NULL)
-    job->message = tr_ingest_prepare (bytes, size, queue->settings);
+    job->message = tr_ingest_prepare (bytes, size, NULL, queue->settings);
   else
     g_thread_pool_push (queue->pool, job, NULL);
 }

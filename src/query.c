@@ -16,18 +16,12 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-/* the domain key of policy p (of report p.report_ref): schema step 3 */
-#define DOMAIN_KEY                                                                                 \
-  "lower(coalesce(nullif(p.policy_domain, ''), (SELECT nullif(tls_report_domain, '') FROM"         \
-  " reports WHERE id = p.report_ref), '(none)'))"
+/* the domain key of policy p of report r */
+#define DOMAIN_KEY_R                                                                               \
+  "lower(coalesce(nullif(p.policy_domain, ''), nullif(r.tls_report_domain, ''), '(none)'))"
 /* the counting rule: max(sts, tlsa) + other, per report and domain key */
 #define RULE(prefix, what)                                                                         \
   "max(" prefix "sts_" what ", " prefix "tlsa_" what ") + " prefix "other_" what
-#define FAILED_RULE(value)                                                                         \
-  "max(sum(CASE WHEN lower(p.policy_type) = 'sts' THEN " value " ELSE 0 END),"                     \
-  " sum(CASE WHEN lower(p.policy_type) = 'tlsa' THEN " value " ELSE 0 END))"                       \
-  " + sum(CASE WHEN lower(p.policy_type) IN ('sts', 'tlsa') THEN 0 ELSE " value " END)"
-
 #define IN_LIST(expr, param) " AND " expr " IN (SELECT value FROM json_each(" param "))"
 /* AUTHENTICATED - a report whose DKIM signature our MTA verified, aligned with the reporter */
 #define AUTHENTICATED(r) " AND " r ".dkim_result = 'pass' AND " r ".dkim_aligned = 1"
@@ -305,6 +299,24 @@ add_session_filters (GString *sql, const TrQueryFilter *filter)
         sql, " AND s.report_ref IN (SELECT r.id FROM reports r WHERE 1" AUTHENTICATED ("r") ")");
 }
 
+/* add_report_filters - the fragments that restrict reports r (the domains are restricted to
+ * the reports that name one, through the index of summary_sessions) */
+static void
+add_report_filters (GString *sql, const TrQueryFilter *filter)
+{
+  if (filter->since_day != NULL)
+    g_string_append (sql, " AND r.report_day >= :since");
+  if (filter->until_day != NULL)
+    g_string_append (sql, " AND r.report_day <= :until");
+  if (filter->reporters != NULL)
+    g_string_append (sql, IN_LIST ("r.reporter_key", ":reporters"));
+  if (filter->authenticated)
+    g_string_append (sql, AUTHENTICATED ("r"));
+  if (filter->domains != NULL)
+    g_string_append (sql, " AND r.id IN (SELECT report_ref FROM summary_sessions WHERE"
+                          " policy_domain IN (SELECT value FROM json_each(:domains)))");
+}
+
 /* add_detail_filters - the fragments that restrict summary_policy_failures f */
 static void
 add_detail_filters (GString *sql, const TrQueryFilter *filter)
@@ -365,9 +377,10 @@ group_free (gpointer data)
   g_free (g);
 }
 
-/* One (result type, MX) of the report and domain being summed: counts per policy class. */
+/* One (domain, result type, MX) of the report being summed: counts per policy class. */
 typedef struct
 {
+  char *domain;
   char *result_type;
   char *mx;
   gint64 by_class[3]; /* other, sts, tlsa */
@@ -378,6 +391,7 @@ detail_free (gpointer data)
 {
   Detail *d = data;
 
+  g_free (d->domain);
   g_free (d->result_type);
   g_free (d->mx);
   g_free (d);
@@ -390,13 +404,22 @@ typedef struct
   gboolean per_detail; /* groups by result type or MX, or filtered by them */
   GHashTable *map;     /* key -> Group */
   GPtrArray *order;    /* of Group, in the order the groups were first seen */
-  /* the report and domain being summed */
+  /* the report being summed */
   gint64 report_ref;
-  char *domain;
-  char *s_values[TR_N_GROUPS];          /* its day, domain, reporter */
-  char *s_values_by_group[TR_N_GROUPS]; /* the same in the order of groups (not owned) */
-  GHashTable *details;                  /* "type\x1fmx" -> Detail */
+  char *day;
+  char *reporter;
+  GHashTable *details; /* "domain\x1ftype\x1fmx" -> Detail */
 } Summary;
+
+/* add_saturated - @a + @b for counts (both >= 0): at most G_MAXINT64, never an overflow.  One
+ * report's counts are bounded (validate.c), many reports' sums saturate. */
+static gint64
+add_saturated (gint64 a, gint64 b)
+{
+  if (b > 0 && a > G_MAXINT64 - b)
+    return G_MAXINT64;
+  return a + b;
+}
 
 /* find_group - the group of @values (n_groups strings), created if new */
 static Group *
@@ -417,7 +440,8 @@ find_group (Summary *sum, char **values)
       g->values = g_new0 (char *, sum->n_groups + 1);
       for (guint i = 0; i < sum->n_groups; i++)
         g->values[i] = g_strdup (values[i]);
-      g->reports = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      if (sum->per_detail)
+        g->reports = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
       g->type_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_hash_table_insert (sum->map, g_strdup (key->str), g);
       g_ptr_array_add (sum->order, g);
@@ -436,10 +460,10 @@ add_count (Group *g, const char *type, gint64 n)
       count = g_new0 (gint64, 1);
       g_hash_table_insert (g->type_counts, g_strdup (type), count);
     }
-  *count += n;
+  *count = add_saturated (*count, n);
 }
 
-/* flush_report - apply the counting rule to the report and domain summed so far, and add the
+/* flush_report - apply the counting rule to the report summed so far, per domain, and add the
  * result to its groups */
 static void
 flush_report (Summary *sum)
@@ -447,35 +471,35 @@ flush_report (Summary *sum)
   GHashTableIter iter;
   gpointer value;
 
-  if (sum->domain == NULL)
+  if (sum->day == NULL)
     return;
-  /* grouped by day, domain or reporter only: one group for the whole report and domain */
-  Group *same = sum->per_detail ? NULL : find_group (sum, sum->s_values_by_group);
-
   g_hash_table_iter_init (&iter, sum->details);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Detail *d = value;
-      gint64 failed = MAX (d->by_class[1], d->by_class[2]) + d->by_class[0];
+      gint64 failed = add_saturated (MAX (d->by_class[1], d->by_class[2]), d->by_class[0]);
       char *values[TR_N_GROUPS];
       Group *g;
 
-      if (same != NULL)
-        {
-          add_count (same, d->result_type, failed);
-          continue;
-        }
       for (guint i = 0; i < sum->n_groups; i++)
         switch (sum->groups[i])
           {
+            case TR_GROUP_DAY:
+              values[i] = sum->day;
+              break;
+            case TR_GROUP_DOMAIN:
+              values[i] = d->domain;
+              break;
+            case TR_GROUP_REPORTER:
+              values[i] = sum->reporter;
+              break;
             case TR_GROUP_RESULT_TYPE:
               values[i] = d->result_type;
               break;
             case TR_GROUP_MX:
+            default:
               values[i] = d->mx;
               break;
-            default:
-              values[i] = sum->s_values[sum->groups[i]];
           }
       g = find_group (sum, values);
       add_count (g, d->result_type, failed);
@@ -484,34 +508,57 @@ flush_report (Summary *sum)
           gint64 *ref = g_new (gint64, 1);
 
           *ref = sum->report_ref;
-          g->failed += failed;
+          g->failed = add_saturated (g->failed, failed);
           g_hash_table_add (g->reports, ref);
         }
     }
   g_hash_table_remove_all (sum->details);
-  for (guint i = 0; i < TR_N_GROUPS; i++)
-    g_clear_pointer (&sum->s_values[i], g_free);
-  g_clear_pointer (&sum->domain, g_free);
+  g_clear_pointer (&sum->day, g_free);
+  g_clear_pointer (&sum->reporter, g_free);
 }
 
-/* sum_details - read the failure details per report and domain in SQL, apply the counting
- * rule in C (rows of one report and domain come together: summary_sessions is the outer loop) */
+/* add_detail - one row of summary_policy_failures into the report being summed */
+static void
+add_detail (Summary *sum, const char *domain, int class, const char *type, const char *mx,
+            gint64 failed)
+{
+  g_autofree char *key = NULL;
+  Detail *d;
+
+  if (!sum->per_detail)
+    mx = ""; /* the MX is not a group: one detail per domain and type */
+  key = g_strconcat (domain, "\x1f", type, "\x1f", mx, NULL);
+  d = g_hash_table_lookup (sum->details, key);
+  if (d == NULL)
+    {
+      d = g_new0 (Detail, 1);
+      d->domain = g_strdup (domain);
+      d->result_type = g_strdup (type);
+      d->mx = g_strdup (mx);
+      g_hash_table_insert (sum->details, g_steal_pointer (&key), d);
+    }
+  d->by_class[CLAMP (class, 0, 2)] = add_saturated (d->by_class[CLAMP (class, 0, 2)], failed);
+}
+
+/* sum_details - read the failure details report by report, apply the counting rule in C.  The
+ * reports are the outer loop of the join (CROSS JOIN keeps SQLite to that order), so the rows of
+ * one report come together, and each policy is read once: linear in the rows. */
 static gboolean
 sum_details (TrStore *store, const TrQueryFilter *filter, Summary *sum, GError **error)
 {
   g_autoptr (GString) sql
-      = g_string_new ("SELECT s.report_ref, s.policy_domain, s.report_day, s.reporter_key,"
+      = g_string_new ("SELECT r.id, " DOMAIN_KEY_R ", r.report_day, r.reporter_key,"
                       " CASE WHEN p.policy_type = 'sts' COLLATE NOCASE THEN 1"
                       " WHEN p.policy_type = 'tlsa' COLLATE NOCASE THEN 2 ELSE 0 END,"
-                      " f.result_type, f.receiving_mx, f.failed");
+                      " f.result_type, f.receiving_mx, f.failed"
+                      " FROM reports r CROSS JOIN policies p CROSS JOIN summary_policy_failures f"
+                      " WHERE p.report_ref = r.id AND f.policy_ref = p.id");
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  add_sessions_from (sql, filter);
-  g_string_append (sql, " CROSS JOIN policies p CROSS JOIN summary_policy_failures f"
-                        " WHERE p.report_ref = s.report_ref AND f.policy_ref = p.id AND " DOMAIN_KEY
-                        " = s.policy_domain");
-  add_session_filters (sql, filter);
+  add_report_filters (sql, filter);
+  if (filter->domains != NULL)
+    g_string_append (sql, IN_LIST (DOMAIN_KEY_R, ":domains"));
   add_detail_filters (sql, filter);
   stmt = prepare (store, sql->str, filter, error);
   if (stmt == NULL)
@@ -520,36 +567,22 @@ sum_details (TrStore *store, const TrQueryFilter *filter, Summary *sum, GError *
     {
       gint64 report_ref = sqlite3_column_int64 (stmt, 0);
       const char *domain = (const char *) sqlite3_column_text (stmt, 1);
-      int class = sqlite3_column_int (stmt, 4);
       const char *type = (const char *) sqlite3_column_text (stmt, 5);
       const char *mx = (const char *) sqlite3_column_text (stmt, 6);
-      g_autofree char *key = NULL;
-      Detail *d;
 
       if (domain == NULL || type == NULL || mx == NULL)
         continue; /* NOT NULL columns */
-      if (sum->domain == NULL || report_ref != sum->report_ref || strcmp (domain, sum->domain) != 0)
+      if (sum->day == NULL || report_ref != sum->report_ref)
         {
+          const char *day = (const char *) sqlite3_column_text (stmt, 2);
+
           flush_report (sum);
           sum->report_ref = report_ref;
-          sum->domain = g_strdup (domain);
-          sum->s_values[TR_GROUP_DAY] = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-          sum->s_values[TR_GROUP_DOMAIN] = g_strdup (domain);
-          sum->s_values[TR_GROUP_REPORTER]
-              = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-          for (guint i = 0; i < sum->n_groups; i++)
-            sum->s_values_by_group[i] = sum->s_values[sum->groups[i]];
+          sum->day = g_strdup (day ? day : "");
+          sum->reporter = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
         }
-      key = g_strconcat (type, "\x1f", sum->per_detail ? mx : "", NULL);
-      d = g_hash_table_lookup (sum->details, key);
-      if (d == NULL)
-        {
-          d = g_new0 (Detail, 1);
-          d->result_type = g_strdup (type);
-          d->mx = g_strdup (sum->per_detail ? mx : "");
-          g_hash_table_insert (sum->details, g_steal_pointer (&key), d);
-        }
-      d->by_class[CLAMP (class, 0, 2)] += sqlite3_column_int64 (stmt, 7);
+      add_detail (sum, domain, sqlite3_column_int (stmt, 4), type, mx,
+                  sqlite3_column_int64 (stmt, 7));
     }
   if (rc != SQLITE_DONE)
     return sql_error (store, "summing failure details", error);
@@ -570,8 +603,9 @@ sum_sessions (TrStore *store, const TrQueryFilter *filter, Summary *sum, GError 
       g_string_append (sql, group_columns[sum->groups[i]]);
       g_string_append (sql, ", ");
     }
-  g_string_append (sql, "sum(" RULE ("s.", "successful") "), sum(" RULE (
-                            "s.", "failed") "), count(DISTINCT s.report_ref)");
+  /* total(): many reports' sums saturate instead of failing with "integer overflow" */
+  g_string_append (sql, "CAST(total(" RULE ("s.", "successful") ") AS INTEGER), CAST(total(" RULE (
+                            "s.", "failed") ") AS INTEGER), count(DISTINCT s.report_ref)");
   add_sessions_from (sql, filter);
   g_string_append (sql, " WHERE 1");
   add_session_filters (sql, filter);
@@ -787,24 +821,15 @@ tr_query_failures (TrStore *store, const TrQueryFilter *filter, TrPrinter *print
   g_autoptr (GHashTable) seen_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int rc;
 
-  g_string_append (sql, "SELECT r.report_day, r.reporter_key, " DOMAIN_KEY ", p.policy_type,"
+  g_string_append (sql, "SELECT r.report_day, r.reporter_key, " DOMAIN_KEY_R ", p.policy_type,"
                         " f.result_type, f.sending_mta_ip, f.receiving_mx_hostname,"
                         " f.receiving_ip, f.failed_session_count, r.id, f.failure_reason_code,"
                         " f.receiving_mx_helo, f.additional_information, r.report_id"
                         " FROM reports r CROSS JOIN policies p CROSS JOIN failures f"
                         " WHERE p.report_ref = r.id AND f.policy_ref = p.id");
-  if (filter->since_day != NULL)
-    g_string_append (sql, " AND r.report_day >= :since");
-  if (filter->until_day != NULL)
-    g_string_append (sql, " AND r.report_day <= :until");
-  if (filter->reporters != NULL)
-    g_string_append (sql, IN_LIST ("r.reporter_key", ":reporters"));
-  if (filter->authenticated)
-    g_string_append (sql, AUTHENTICATED ("r"));
+  add_report_filters (sql, filter);
   if (filter->domains != NULL)
-    g_string_append (sql, " AND r.id IN (SELECT report_ref FROM summary_sessions WHERE"
-                          " policy_domain IN (SELECT value FROM json_each(:domains)))" IN_LIST (
-                              DOMAIN_KEY, ":domains"));
+    g_string_append (sql, IN_LIST (DOMAIN_KEY_R, ":domains"));
   if (filter->result_types != NULL)
     g_string_append (sql, IN_LIST ("lower(f.result_type)", ":types"));
   if (filter->mxs != NULL)
@@ -834,6 +859,17 @@ tr_query_failures (TrStore *store, const TrQueryFilter *filter, TrPrinter *print
   return tr_printer_end (printer, error);
 }
 
+/* the sessions of report r by the counting rule, and the first REPORT_DOMAINS of its domains */
+#define SESSIONS_OF_REPORT(what)                                                                   \
+  "SELECT sum(" RULE ("", what) ") FROM summary_sessions WHERE report_ref = r.id"
+#define REPORT_DOMAINS "20"
+#define DOMAINS_OF_REPORT                                                                          \
+  "SELECT group_concat(policy_domain, ' ') || coalesce((SELECT ' (and ' || (count(*) "             \
+  "- " REPORT_DOMAINS                                                                              \
+  ") || ' more)' FROM summary_sessions WHERE report_ref = r.id HAVING count(*) > " REPORT_DOMAINS  \
+  "), '') FROM (SELECT policy_domain FROM summary_sessions WHERE report_ref ="                     \
+  " r.id ORDER BY policy_domain LIMIT " REPORT_DOMAINS ")"
+
 static const TrColumn report_columns[] = {
   { "report_row", "ROW", TR_COLUMN_NUMBER },
   { "day", "DAY", TR_COLUMN_TEXT },
@@ -843,6 +879,7 @@ static const TrColumn report_columns[] = {
   { "successful", "SUCCESSFUL", TR_COLUMN_NUMBER },
   { "failed", "FAILED", TR_COLUMN_NUMBER },
   { "deliveries", "DELIVERIES", TR_COLUMN_NUMBER },
+  { "conflicts", "CONFLICTS", TR_COLUMN_NUMBER },
   { "policy_domains", "POLICY DOMAINS", TR_COLUMN_TEXT },
   { "report_id", "REPORT-ID", TR_COLUMN_LONG },
 };
@@ -857,28 +894,16 @@ tr_query_reports (TrStore *store, const TrQueryFilter *filter, TrPrinter *printe
 
   g_string_append (
       sql,
-      "SELECT r.id, r.report_day, r.reporter_key, r.start_datetime, r.end_datetime,"
-      " (SELECT sum(" RULE (
-          "", "successful") ") FROM summary_sessions WHERE report_ref = r.id),"
-                            " (SELECT sum(" RULE (
-                                "", "failed") ") FROM summary_sessions WHERE report_ref = r.id),"
-                                              " r.deliveries,"
-                                              " (SELECT group_concat(policy_domain, ' ') FROM "
-                                              "(SELECT policy_domain FROM"
-                                              " summary_sessions WHERE report_ref = r.id ORDER BY "
-                                              "policy_domain)), r.report_id"
-                                              " FROM reports r WHERE 1");
-  if (filter->since_day != NULL)
-    g_string_append (sql, " AND r.report_day >= :since");
-  if (filter->until_day != NULL)
-    g_string_append (sql, " AND r.report_day <= :until");
-  if (filter->reporters != NULL)
-    g_string_append (sql, IN_LIST ("r.reporter_key", ":reporters"));
-  if (filter->authenticated)
-    g_string_append (sql, AUTHENTICATED ("r"));
-  if (filter->domains != NULL)
-    g_string_append (sql, " AND r.id IN (SELECT report_ref FROM summary_sessions WHERE"
-                          " policy_domain IN (SELECT value FROM json_each(:domains)))");
+      "SELECT r.id, r.report_day, r.reporter_key, r.start_datetime,"
+      " r.end_datetime, (" SESSIONS_OF_REPORT (
+          "successful") "),"
+                        " (" SESSIONS_OF_REPORT (
+                            "failed") "), r.deliveries,"
+                                      " (SELECT count(*) - 1 FROM reports o WHERE o.reporter_key ="
+                                      " r.reporter_key AND o.report_id = r.report_id),"
+                                      " (" DOMAINS_OF_REPORT
+                                      "), r.report_id FROM reports r WHERE 1");
+  add_report_filters (sql, filter);
   if (filter->result_types != NULL || filter->mxs != NULL)
     {
       g_string_append (sql, " AND r.id IN (SELECT p.report_ref FROM policies p"
@@ -923,8 +948,17 @@ static const TrColumn show_columns[] = {
   { "dkim_result", "DKIM", TR_COLUMN_TEXT },
   { "dkim_domain", "DKIM domain", TR_COLUMN_TEXT },
   { "dkim_aligned", "DKIM aligned", TR_COLUMN_NUMBER },
+  { "conflicts_with", "Conflicts with", TR_COLUMN_TEXT },
   { "report", "Report", TR_COLUMN_LONG },
 };
+
+/* the other stored reports with the reporter and report-id of report r: "row 7 (authenticated),
+ * row 9" (doc/schema.md, "Duplicates") */
+#define CONFLICTS_OF_REPORT                                                                        \
+  "SELECT group_concat('row ' || o.id || CASE WHEN " AUTHENTICATED_O " THEN ' (authenticated)'"    \
+  " ELSE '' END, ', ') FROM reports o WHERE o.reporter_key = r.reporter_key AND o.report_id ="     \
+  " r.report_id AND o.id != r.id"
+#define AUTHENTICATED_O "o.dkim_result = 'pass' AND o.dkim_aligned = 1"
 
 /* tr_query_show - the stored reports named @which */
 gboolean
@@ -941,7 +975,8 @@ tr_query_show (TrStore *store, const char *which, TrPrinter *printer, guint *fou
                   " contact_info, start_datetime, end_datetime, report_day, message_id, subject,"
                   " mail_from, mail_date, tls_report_domain, tls_report_submitter, received_at,"
                   " last_received_at, deliveries, dkim_result, dkim_domain, dkim_aligned,"
-                  " raw_json FROM reports WHERE report_id = :which OR id = :row ORDER BY id",
+                  " (" CONFLICTS_OF_REPORT "), raw_json FROM reports r"
+                  " WHERE report_id = :which OR id = :row ORDER BY id",
                   NULL, error);
   if (stmt == NULL)
     return FALSE;

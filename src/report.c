@@ -123,7 +123,9 @@ tr_report_free (TrReport *report)
   g_free (report->end_datetime_raw);
   g_free (report->start_datetime);
   g_free (report->end_datetime);
+  g_free (report->report_day);
   g_free (report->reporter_key);
+  g_free (report->fingerprint);
   g_free (report->dkim_result);
   g_free (report->dkim_domain);
   g_clear_pointer (&report->raw_json, g_bytes_unref);

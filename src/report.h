@@ -10,6 +10,11 @@
 
 /* A count that was absent, null or unreadable: stored as SQL NULL. */
 #define TR_COUNT_ABSENT G_MININT64
+/* The largest session count believed (a trillion sessions in a day is no real count), and the
+ * largest sum of all the counts of one report: validate.c drops larger ones with a warning, so
+ * that no sum over a report can overflow, and sums over many reports saturate (doc/design.md). */
+#define TR_COUNT_MAX G_GINT64_CONSTANT (1000000000000)
+#define TR_REPORT_COUNT_MAX (G_GINT64_CONSTANT (1) << 52)
 
 /* The mail-level facts of one message (all may be NULL). */
 typedef struct
@@ -46,6 +51,7 @@ typedef struct
 
 typedef struct
 {
+  guint index;         /* decode.c: its position among the report's policies, from 0 */
   char *policy_type;   /* verbatim: "sts", "tlsa", "no-policy-found", or whatever was sent */
   char *policy_domain; /* may be NULL (D5) */
   char *policy_string; /* JSON array text, e.g. ["version: STSv1","mode: enforce"], or NULL */
@@ -65,14 +71,17 @@ typedef struct
   char *end_datetime_raw;
   char *start_datetime; /* validate.c: "YYYY-MM-DDTHH:MM:SSZ" in UTC, or NULL */
   char *end_datetime;
+  char *report_day;    /* validate.c: "YYYY-MM-DD" the report is filed under (doc/schema.md) */
   char *reporter_key;  /* validate.c: who sent it, for dedup (see doc/schema.md) */
+  char *fingerprint;   /* validate.c: SHA-256 (hex) of its content, for dedup */
   GBytes *raw_json;    /* the decompressed JSON text exactly as received */
   gsize json_values;   /* decode.c: its containers plus commas, as limits->max_json_values counts */
   char *dkim_result;   /* trust.c: "pass", "fail", ... from a trusted Authentication-Results */
   char *dkim_domain;   /* trust.c: the header.d of that result */
   int dkim_aligned;    /* trust.c: 1 aligned with the reporter, 0 not, -1 unknown */
   GPtrArray *policies; /* of TrPolicy, never NULL (may be empty) */
-  GPtrArray *warnings; /* of char *: deviations noticed on the way, for --verbose and logs */
+  guint foreign_policies; /* ingest.c: policies about other domains than ours, not kept */
+  GPtrArray *warnings;    /* of char *: deviations noticed on the way, for --verbose and logs */
 } TrReport;
 
 TrMailInfo *tr_mail_info_new (void);

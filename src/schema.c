@@ -7,6 +7,38 @@
 
 #include "schema.h"
 
+/* The trigger that keeps summary_sessions current (step 3; created again by step 5, which
+ * rebuilds the reports table it reads).  The domain key of a policy is its lower-cased
+ * policy-domain, else the report's TLS-Report-Domain, else "(none)". */
+#define TRIGGER_POLICIES_SUMMARY                                                                   \
+  "CREATE TRIGGER policies_summary AFTER INSERT ON policies BEGIN"                                 \
+  " INSERT INTO summary_sessions (report_ref, policy_domain, report_day, reporter_key,"            \
+  "  sts_successful, sts_failed, tlsa_successful, tlsa_failed, other_successful, other_failed)"    \
+  " SELECT r.id, lower(coalesce(nullif(NEW.policy_domain, ''), nullif(r.tls_report_domain, ''),"   \
+  "  '(none)')), coalesce(r.report_day, ''), r.reporter_key,"                                      \
+  "  coalesce(NEW.total_successful_session_count, 0) * (lower(NEW.policy_type) IS 'sts'),"         \
+  "  coalesce(NEW.total_failure_session_count, 0) * (lower(NEW.policy_type) IS 'sts'),"            \
+  "  coalesce(NEW.total_successful_session_count, 0) * (lower(NEW.policy_type) IS 'tlsa'),"        \
+  "  coalesce(NEW.total_failure_session_count, 0) * (lower(NEW.policy_type) IS 'tlsa'),"           \
+  "  coalesce(NEW.total_successful_session_count, 0)"                                              \
+  "   * (coalesce(lower(NEW.policy_type), '') NOT IN ('sts', 'tlsa')),"                            \
+  "  coalesce(NEW.total_failure_session_count, 0)"                                                 \
+  "   * (coalesce(lower(NEW.policy_type), '') NOT IN ('sts', 'tlsa'))"                             \
+  " FROM reports r WHERE r.id = NEW.report_ref"                                                    \
+  " ON CONFLICT (report_ref, policy_domain) DO UPDATE SET"                                         \
+  "  sts_successful = sts_successful + excluded.sts_successful,"                                   \
+  "  sts_failed = sts_failed + excluded.sts_failed,"                                               \
+  "  tlsa_successful = tlsa_successful + excluded.tlsa_successful,"                                \
+  "  tlsa_failed = tlsa_failed + excluded.tlsa_failed,"                                            \
+  "  other_successful = other_successful + excluded.other_successful,"                             \
+  "  other_failed = other_failed + excluded.other_failed;"                                         \
+  " END;"
+
+#define TRIGGER_REPORTS_SUMMARY_DELETE                                                             \
+  "CREATE TRIGGER reports_summary_delete AFTER DELETE ON reports BEGIN"                            \
+  " DELETE FROM summary_sessions WHERE report_ref = OLD.id;"                                       \
+  " END;"
+
 const char *const tr_schema_migrations[] = {
   /* 1: reports, policies, failures, rejected */
   "CREATE TABLE reports ("
@@ -128,38 +160,13 @@ const char *const tr_schema_migrations[] = {
   "  '')), coalesce(sum(failed_session_count), 0)"
   " FROM failures GROUP BY 1, 2, 3;"
   /* keep them current: one upsert per policy and per failure detail */
-  "CREATE TRIGGER policies_summary AFTER INSERT ON policies BEGIN"
-  " INSERT INTO summary_sessions (report_ref, policy_domain, report_day, reporter_key,"
-  "  sts_successful, sts_failed, tlsa_successful, tlsa_failed, other_successful, other_failed)"
-  " SELECT r.id, lower(coalesce(nullif(NEW.policy_domain, ''), nullif(r.tls_report_domain, ''),"
-  "  '(none)')), coalesce(r.report_day, ''), r.reporter_key,"
-  "  coalesce(NEW.total_successful_session_count, 0) * (lower(NEW.policy_type) IS 'sts'),"
-  "  coalesce(NEW.total_failure_session_count, 0) * (lower(NEW.policy_type) IS 'sts'),"
-  "  coalesce(NEW.total_successful_session_count, 0) * (lower(NEW.policy_type) IS 'tlsa'),"
-  "  coalesce(NEW.total_failure_session_count, 0) * (lower(NEW.policy_type) IS 'tlsa'),"
-  "  coalesce(NEW.total_successful_session_count, 0)"
-  "   * (coalesce(lower(NEW.policy_type), '') NOT IN ('sts', 'tlsa')),"
-  "  coalesce(NEW.total_failure_session_count, 0)"
-  "   * (coalesce(lower(NEW.policy_type), '') NOT IN ('sts', 'tlsa'))"
-  " FROM reports r WHERE r.id = NEW.report_ref"
-  " ON CONFLICT (report_ref, policy_domain) DO UPDATE SET"
-  "  sts_successful = sts_successful + excluded.sts_successful,"
-  "  sts_failed = sts_failed + excluded.sts_failed,"
-  "  tlsa_successful = tlsa_successful + excluded.tlsa_successful,"
-  "  tlsa_failed = tlsa_failed + excluded.tlsa_failed,"
-  "  other_successful = other_successful + excluded.other_successful,"
-  "  other_failed = other_failed + excluded.other_failed;"
-  " END;"
-  "CREATE TRIGGER failures_summary AFTER INSERT ON failures BEGIN"
+  TRIGGER_POLICIES_SUMMARY "CREATE TRIGGER failures_summary AFTER INSERT ON failures BEGIN"
   " INSERT INTO summary_policy_failures (policy_ref, result_type, receiving_mx, failed)"
   " VALUES (NEW.policy_ref, coalesce(NEW.result_type, '(none)'),"
   "  lower(coalesce(NEW.receiving_mx_hostname, '')), coalesce(NEW.failed_session_count, 0))"
   " ON CONFLICT (policy_ref, result_type, receiving_mx) DO UPDATE SET"
   "  failed = failed + excluded.failed;"
-  " END;"
-  "CREATE TRIGGER reports_summary_delete AFTER DELETE ON reports BEGIN"
-  " DELETE FROM summary_sessions WHERE report_ref = OLD.id;"
-  " END;"
+  " END;" TRIGGER_REPORTS_SUMMARY_DELETE
   "CREATE TRIGGER policies_summary_delete AFTER DELETE ON policies BEGIN"
   " DELETE FROM summary_policy_failures WHERE policy_ref = OLD.id;"
   " END;"
@@ -202,6 +209,113 @@ const char *const tr_schema_migrations[] = {
   /* 4: summary_policy_failures is written by store.c, one statement per policy, instead of by
    * a trigger per failure detail (which made a large report 17% slower to store) */
   "DROP TRIGGER failures_summary;",
+
+  /* 5: a report is identified by its content too (doc/schema.md, "Duplicates"): the same
+   * reporter and report-id with other content is another report, kept beside the first, never
+   * a repeat of it.  SQLite cannot drop a UNIQUE constraint, so the reports table is built
+   * again (the ids stay; foreign keys are off while the steps run).  Rows stored before have
+   * no fingerprint and stay repeats of any report with their key.  Sums over many reports
+   * saturate instead of failing (total()).  Rejected messages are kept once (deliveries), and
+   * what their bytes take is counted for the rejected budget. */
+  "DROP VIEW IF EXISTS daily_failures;"
+  "DROP VIEW IF EXISTS report_failures;"
+  "DROP VIEW IF EXISTS daily_summary;"
+  "DROP VIEW IF EXISTS report_sessions;"
+  "DROP VIEW IF EXISTS failure_details;"
+  "DROP TRIGGER IF EXISTS policies_summary;"
+  "CREATE TABLE reports_new ("
+  "  id INTEGER PRIMARY KEY,"
+  "  reporter_key TEXT NOT NULL,"
+  "  organization_name TEXT,"
+  "  contact_info TEXT,"
+  "  report_id TEXT NOT NULL,"
+  "  report_id_synthesized INTEGER NOT NULL DEFAULT 0,"
+  "  start_datetime TEXT,"
+  "  end_datetime TEXT,"
+  "  report_day TEXT,"
+  "  raw_json TEXT NOT NULL,"
+  "  message_id TEXT,"
+  "  subject TEXT,"
+  "  mail_from TEXT,"
+  "  mail_date TEXT,"
+  "  tls_report_domain TEXT,"
+  "  tls_report_submitter TEXT,"
+  "  received_at TEXT NOT NULL,"
+  "  last_received_at TEXT NOT NULL,"
+  "  deliveries INTEGER NOT NULL DEFAULT 1,"
+  "  dkim_result TEXT,"
+  "  dkim_domain TEXT,"
+  "  dkim_aligned INTEGER,"
+  "  content_sha256 TEXT,"
+  "  UNIQUE (reporter_key, report_id, content_sha256)"
+  ");"
+  "INSERT INTO reports_new (id, reporter_key, organization_name, contact_info, report_id,"
+  "  report_id_synthesized, start_datetime, end_datetime, report_day, raw_json, message_id,"
+  "  subject, mail_from, mail_date, tls_report_domain, tls_report_submitter, received_at,"
+  "  last_received_at, deliveries, dkim_result, dkim_domain, dkim_aligned)"
+  " SELECT id, reporter_key, organization_name, contact_info, report_id, report_id_synthesized,"
+  "  start_datetime, end_datetime, report_day, raw_json, message_id, subject, mail_from,"
+  "  mail_date, tls_report_domain, tls_report_submitter, received_at, last_received_at,"
+  "  deliveries, dkim_result, dkim_domain, dkim_aligned FROM reports;"
+  "DROP TABLE reports;"
+  "ALTER TABLE reports_new RENAME TO reports;"
+  "CREATE INDEX reports_day ON reports (report_day);"
+  "CREATE INDEX reports_reporter_day ON reports (reporter_key, "
+  "report_day);" TRIGGER_POLICIES_SUMMARY TRIGGER_REPORTS_SUMMARY_DELETE
+  "CREATE VIEW failure_details AS"
+  " SELECT f.id AS failure_row, r.id AS report_row, r.report_day, r.reporter_key,"
+  "  r.organization_name, r.report_id, r.start_datetime, r.end_datetime, p.id AS policy_row,"
+  "  p.policy_type, p.policy_domain, lower(coalesce(nullif(p.policy_domain, ''),"
+  "  nullif(r.tls_report_domain, ''), '(none)')) AS domain, f.result_type, f.sending_mta_ip,"
+  "  f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip, f.failed_session_count,"
+  "  f.failure_reason_code, f.additional_information"
+  " FROM failures f JOIN policies p ON p.id = f.policy_ref JOIN reports r ON r.id = p.report_ref;"
+  "CREATE VIEW report_sessions AS"
+  " SELECT report_ref AS report_row, report_day, reporter_key, policy_domain AS domain,"
+  "  max(sts_successful, tlsa_successful) + other_successful AS successful,"
+  "  max(sts_failed, tlsa_failed) + other_failed AS failed"
+  " FROM summary_sessions;"
+  "CREATE VIEW daily_summary AS"
+  " SELECT report_day, domain, reporter_key, successful, failed,"
+  "  round(CAST(failed AS REAL) / nullif(CAST(successful AS REAL) + failed, 0), 4)"
+  "  AS failure_rate, reports"
+  " FROM (SELECT report_day, domain, reporter_key, CAST(total(successful) AS INTEGER)"
+  "  AS successful, CAST(total(failed) AS INTEGER) AS failed, count(*) AS reports"
+  "  FROM report_sessions GROUP BY report_day, domain, reporter_key);"
+  "CREATE VIEW report_failures AS"
+  " SELECT p.report_ref AS report_row, r.report_day, r.reporter_key,"
+  "  lower(coalesce(nullif(p.policy_domain, ''), nullif(r.tls_report_domain, ''), '(none)'))"
+  "  AS domain, s.result_type, s.receiving_mx,"
+  "  max(sum(CASE lower(p.policy_type) WHEN 'sts' THEN s.failed ELSE 0 END),"
+  "   sum(CASE lower(p.policy_type) WHEN 'tlsa' THEN s.failed ELSE 0 END))"
+  "  + sum(CASE WHEN lower(p.policy_type) IN ('sts', 'tlsa') THEN 0 ELSE s.failed END) AS failed"
+  " FROM summary_policy_failures s JOIN policies p ON p.id = s.policy_ref"
+  " JOIN reports r ON r.id = p.report_ref"
+  " GROUP BY p.report_ref, domain, s.result_type, s.receiving_mx;"
+  "CREATE VIEW daily_failures AS"
+  " SELECT report_day, domain, reporter_key, result_type, receiving_mx,"
+  "  CAST(total(failed) AS INTEGER) AS failed, count(*) AS reports"
+  " FROM report_failures"
+  " GROUP BY report_day, domain, reporter_key, result_type, receiving_mx;"
+  "ALTER TABLE rejected ADD COLUMN fingerprint TEXT;"
+  "ALTER TABLE rejected ADD COLUMN deliveries INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE rejected ADD COLUMN last_received_at TEXT;"
+  "ALTER TABLE rejected ADD COLUMN raw_dropped INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE rejected SET last_received_at = received_at;"
+  "CREATE INDEX rejected_fingerprint ON rejected (fingerprint);"
+  "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+  "INSERT INTO counters (name, value)"
+  " SELECT 'rejected_bytes', coalesce(sum(length(raw_message)), 0) FROM rejected;"
+  "CREATE TRIGGER rejected_bytes_insert AFTER INSERT ON rejected BEGIN"
+  " UPDATE counters SET value = value + length(NEW.raw_message) WHERE name = 'rejected_bytes';"
+  " END;"
+  "CREATE TRIGGER rejected_bytes_delete AFTER DELETE ON rejected BEGIN"
+  " UPDATE counters SET value = value - length(OLD.raw_message) WHERE name = 'rejected_bytes';"
+  " END;"
+  "CREATE TRIGGER rejected_bytes_update AFTER UPDATE OF raw_message ON rejected BEGIN"
+  " UPDATE counters SET value = value - length(OLD.raw_message) + length(NEW.raw_message)"
+  "  WHERE name = 'rejected_bytes';"
+  " END;",
 };
 
 const guint tr_schema_version = G_N_ELEMENTS (tr_schema_migrations);

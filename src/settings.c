@@ -101,12 +101,15 @@ tr_settings_set (TrSettings *settings, const char *key, const char *value, gbool
     guint64 max;
     gsize *size;
     guint *count;
+    guint64 *bytes;
   } numbers[] = {
-    { "max-message-size", TRUE, G_MAXSIZE / 2, &l->max_message_size, NULL },
-    { "max-inflated-size", TRUE, G_MAXSIZE / 2, &l->max_inflated_size, NULL },
-    { "max-json-values", FALSE, G_MAXSIZE / 2, &l->max_json_values, NULL },
-    { "max-json-depth", FALSE, 100000, NULL, &l->max_json_depth },
-    { "max-reports", FALSE, 10000, NULL, &l->max_reports },
+    { "max-message-size", TRUE, G_MAXSIZE / 2, &l->max_message_size, NULL, NULL },
+    { "max-inflated-size", TRUE, G_MAXSIZE / 2, &l->max_inflated_size, NULL, NULL },
+    { "max-json-values", FALSE, G_MAXSIZE / 2, &l->max_json_values, NULL, NULL },
+    { "max-json-depth", FALSE, 100000, NULL, &l->max_json_depth, NULL },
+    { "max-reports", FALSE, 10000, NULL, &l->max_reports, NULL },
+    { "max-storage-ratio", FALSE, 100000, NULL, &l->max_storage_ratio, NULL },
+    { "max-rejected-size", TRUE, G_MAXINT64, NULL, NULL, &l->max_rejected_size },
   };
   struct
   {
@@ -131,8 +134,10 @@ tr_settings_set (TrSettings *settings, const char *key, const char *value, gbool
           }
         if (numbers[i].size != NULL)
           *numbers[i].size = (gsize) n;
-        else
+        else if (numbers[i].count != NULL)
           *numbers[i].count = (guint) n;
+        else
+          *numbers[i].bytes = n;
         return TRUE;
       }
   for (guint i = 0; i < G_N_ELEMENTS (flags); i++)

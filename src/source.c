@@ -324,14 +324,22 @@ is_maildir (const char *path)
   return is_dir (cur) && is_dir (new);
 }
 
-/* open_dir - opendir() with a TR_ERROR: NOT_FOUND when @path does not exist */
+/* open_dir - opendir() with a TR_ERROR: NOT_FOUND when @path does not exist; unless @follow,
+ * a symbolic link put in its place after it was looked at is not followed */
 static DIR *
-open_dir (const char *path, GError **error)
+open_dir (const char *path, gboolean follow, GError **error)
 {
-  DIR *dir = opendir (path);
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+  DIR *dir = fd >= 0 ? fdopendir (fd) : NULL;
 
   if (dir == NULL)
-    set_file_error (error, errno, "cannot open directory");
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      set_file_error (error, saved_errno, "cannot open directory");
+    }
   return dir;
 }
 
@@ -347,13 +355,14 @@ push_frame (TrSource *source, FrameKind kind, DIR *dir, const char *path)
   g_ptr_array_add (source->stack, frame);
 }
 
-/* push_dir - start walking the directory @path (as a Maildir if it is one) */
+/* push_dir - start walking the directory @path (as a Maildir if it is one); @follow for a
+ * directory named on the command line */
 static gboolean
-push_dir (TrSource *source, const char *path, GError **error)
+push_dir (TrSource *source, const char *path, gboolean follow, GError **error)
 {
   const char *subs[] = { "cur", "new" };
   gboolean maildir = is_maildir (path);
-  DIR *dir = open_dir (path, error);
+  DIR *dir = open_dir (path, follow, error);
 
   if (dir == NULL)
     return FALSE;
@@ -362,7 +371,7 @@ push_dir (TrSource *source, const char *path, GError **error)
     {
       g_autofree char *sub = g_build_filename (path, subs[i], NULL);
 
-      dir = open_dir (sub, error);
+      dir = open_dir (sub, FALSE, error);
       if (dir == NULL)
         return FALSE;
       push_frame (source, FRAME_MAILDIR_SUB, dir, sub);
@@ -371,10 +380,12 @@ push_dir (TrSource *source, const char *path, GError **error)
 }
 
 /* open_file - a message, or the start of an mbox, from the file @path (or stdin for NULL);
- * TR_SOURCE_END when it gave no message (empty, an mbox to split, or measured) */
+ * TR_SOURCE_END when it gave no message (empty, an mbox to split, or measured).  Unless
+ * @follow (a file named on the command line), a symbolic link is not followed: run as root
+ * over a user's Maildir, a link to /etc/shadow must not end up in `rejected`. */
 static TrSourceStatus
-open_file (TrSource *source, const char *path, GBytes **message, guint64 *size, char **where,
-           GError **error)
+open_file (TrSource *source, const char *path, gboolean follow, GBytes **message, guint64 *size,
+           char **where, GError **error)
 {
   g_autoptr (Reader) reader = NULL;
   g_autoptr (GByteArray) kept = NULL;
@@ -394,13 +405,22 @@ open_file (TrSource *source, const char *path, GBytes **message, guint64 *size, 
 
   if (path != NULL)
     {
-      fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+      GStatBuf st;
+
+      /* O_NONBLOCK: a pipe put in the place of a walked file must not make us wait */
+      fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (follow ? 0 : O_NOFOLLOW | O_NONBLOCK),
+                   0);
       if (fd < 0)
         {
           int saved_errno = errno;
           *where = g_strdup (path);
           set_file_error (error, saved_errno, "cannot open");
           return TR_SOURCE_FAILED;
+        }
+      if (!follow && (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)))
+        {
+          close (fd);
+          return TR_SOURCE_END;
         }
     }
   reader = reader_new (fd, path != NULL, name, &source->bytes_read);
@@ -500,7 +520,7 @@ next_in_dir (TrSource *source, GBytes **message, guint64 *size, char **where, GE
           || (frame->kind == FRAME_MAILDIR_ROOT && !(name[0] == '.' && is_maildir (path)))
           || (frame->kind == FRAME_DIR && name[0] == '.' && !is_maildir (path)))
         return TR_SOURCE_END;
-      if (!push_dir (source, path, error))
+      if (!push_dir (source, path, FALSE, error))
         {
           *where = g_steal_pointer (&path);
           return TR_SOURCE_FAILED;
@@ -509,11 +529,11 @@ next_in_dir (TrSource *source, GBytes **message, guint64 *size, char **where, GE
     }
   if (frame->kind == FRAME_MAILDIR_ROOT || name[0] == '.')
     return TR_SOURCE_END; /* dovecot-uidlist, .DS_Store, editor backups, ... */
-  if (S_ISLNK (st.st_mode) && (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode)))
-    return TR_SOURCE_END; /* a link to a directory could make a loop */
   if (!S_ISREG (st.st_mode))
-    return TR_SOURCE_END; /* a pipe or device found by walking is not a message */
-  return open_file (source, path, message, size, where, error);
+    return TR_SOURCE_END; /* found by walking: a symbolic link (to a directory it could make a
+                           * loop, to a file it could read what the user may not), a pipe or a
+                           * device is not a message */
+  return open_file (source, path, FALSE, message, size, where, error);
 }
 
 /* tr_source_next - the next message, or which input could not be read */
@@ -536,17 +556,17 @@ tr_source_next (TrSource *source, GBytes **message, guint64 *size, char **where,
         {
           path = source->paths[source->next_path++];
           if (strcmp (path, "-") == 0)
-            status = open_file (source, NULL, message, size, where, error);
+            status = open_file (source, NULL, TRUE, message, size, where, error);
           else if (g_file_test (path, G_FILE_TEST_IS_DIR))
             {
-              if (!push_dir (source, path, error))
+              if (!push_dir (source, path, TRUE, error))
                 {
                   *where = g_strdup (path);
                   status = TR_SOURCE_FAILED;
                 }
             }
           else
-            status = open_file (source, path, message, size, where, error);
+            status = open_file (source, path, TRUE, message, size, where, error);
         }
       else
         return TR_SOURCE_END;

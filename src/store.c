@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,26 +27,46 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 enum
 {
+  STMT_FIND_REPORT,
   STMT_INSERT_REPORT,
   STMT_REPEAT_REPORT,
+  STMT_AUTHENTICATE_REPORT,
   STMT_INSERT_POLICY,
   STMT_INSERT_FAILURE,
   STMT_SUMMARIZE_FAILURES,
+  STMT_FIND_REJECTED,
+  STMT_REPEAT_REJECTED,
+  STMT_REJECTED_BYTES,
+  STMT_KEEP_REJECTED_BYTES,
   STMT_INSERT_REJECTED,
   N_STMTS
 };
 
+/* AUTHENTICATED - a report whose DKIM signature our MTA verified, aligned with the reporter */
+#define AUTHENTICATED "(dkim_result = 'pass' AND dkim_aligned = 1)"
+
 static const char *const stmt_sql[N_STMTS] = {
+  /* the stored reports with the same key: is one the same content (or stored before content
+   * was compared, schema step 5)?  The exact match first. */
+  [STMT_FIND_REPORT]
+  = "SELECT id, content_sha256 IS ?3 OR content_sha256 IS NULL, " AUTHENTICATED " IS 1"
+    " FROM reports WHERE reporter_key = ?1 AND report_id = ?2"
+    " ORDER BY content_sha256 IS ?3 DESC, id",
   [STMT_INSERT_REPORT]
   = "INSERT INTO reports (reporter_key, organization_name, contact_info, report_id,"
     " report_id_synthesized, start_datetime, end_datetime, report_day, raw_json, message_id,"
     " subject, mail_from, mail_date, tls_report_domain, tls_report_submitter, received_at,"
-    " last_received_at, dkim_result, dkim_domain, dkim_aligned)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(coalesce(?6, ?12, ?15), 1, 10), ?8, ?9, ?10,"
-    " ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18)"
-    " ON CONFLICT (reporter_key, report_id) DO NOTHING",
-  [STMT_REPEAT_REPORT] = "UPDATE reports SET deliveries = deliveries + 1, last_received_at = ?3"
-                         " WHERE reporter_key = ?1 AND report_id = ?2 RETURNING id, deliveries",
+    " last_received_at, dkim_result, dkim_domain, dkim_aligned, content_sha256)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?19, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16,"
+    " ?17, ?18, ?20)",
+  [STMT_REPEAT_REPORT] = "UPDATE reports SET deliveries = deliveries + 1, last_received_at = ?2"
+                         " WHERE id = ?1 RETURNING deliveries",
+  /* a repeat that our MTA authenticated where the stored copy was not: the verdict and the
+   * mail facts of the authenticated delivery replace the others */
+  [STMT_AUTHENTICATE_REPORT]
+  = "UPDATE reports SET dkim_result = ?2, dkim_domain = ?3, dkim_aligned = ?4, message_id = ?5,"
+    " subject = ?6, mail_from = ?7, mail_date = ?8, tls_report_domain = ?9,"
+    " tls_report_submitter = ?10 WHERE id = ?1",
   [STMT_INSERT_POLICY]
   = "INSERT INTO policies (report_ref, policy_index, policy_type, policy_domain, policy_string,"
     " mx_host, total_successful_session_count, total_failure_session_count)"
@@ -62,9 +83,17 @@ static const char *const stmt_sql[N_STMTS] = {
     "  lower(coalesce(receiving_mx_hostname, '')), sum(coalesce(failed_session_count, 0))"
     " FROM failures WHERE policy_ref = ?1 GROUP BY 2, 3"
     " ON CONFLICT (policy_ref, result_type, receiving_mx) DO UPDATE SET failed = excluded.failed",
+  [STMT_FIND_REJECTED] = "SELECT id, raw_dropped FROM rejected WHERE fingerprint = ?1"
+                         " ORDER BY id LIMIT 1",
+  [STMT_REPEAT_REJECTED] = "UPDATE rejected SET deliveries = deliveries + 1,"
+                           " last_received_at = ?2, reason = ?3 WHERE id = ?1",
+  [STMT_REJECTED_BYTES] = "SELECT value FROM counters WHERE name = 'rejected_bytes'",
+  [STMT_KEEP_REJECTED_BYTES] = "UPDATE rejected SET raw_message = ?2, raw_dropped = 0"
+                               " WHERE id = ?1",
   [STMT_INSERT_REJECTED]
-  = "INSERT INTO rejected (received_at, reason, raw_message, message_size, truncated,"
-    " message_id, subject, mail_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  = "INSERT INTO rejected (received_at, last_received_at, reason, raw_message, message_size,"
+    " truncated, message_id, subject, mail_from, fingerprint, raw_dropped)"
+    " VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 };
 
 /* TR_STORE_CHECKPOINT_FRAMES - WAL length (pages) that triggers a checkpoint: three or four small
@@ -82,7 +111,9 @@ struct _TrStore
   char *path;
   gboolean in_transaction;
   int checkpoint_frames; /* checkpoint the WAL once it holds this many pages */
-  gboolean rewind_due;   /* the whole WAL was checkpointed and nothing written since */
+  guint64
+      rejected_budget; /* bytes of messages `rejected` may hold (tr_store_set_rejected_budget) */
+  gboolean rewind_due; /* the whole WAL was checkpointed and nothing written since */
   sqlite3_stmt *stmts[N_STMTS];
 };
 
@@ -301,17 +332,51 @@ reopen_immutable (TrStore *store)
   return rc == SQLITE_OK;
 }
 
+/* check_path - refuse what cannot be a database file: a URI, a device, a directory, a
+ * symbolic link that leads nowhere (SQLite would create the file at its target, and its
+ * -journal beside /dev/null).  *@exists says whether there is a file to open. */
+static gboolean
+check_path (const char *path, gboolean *exists, GError **error)
+{
+  GStatBuf st;
+  const char *why = NULL;
+
+  *exists = FALSE;
+  if (*path == '\0')
+    why = "an empty database path";
+  else if (strstr (path, "://") != NULL || g_str_has_prefix (path, "file:"))
+    why = "looks like a URI, not a file name: give the path of the database file";
+  else if (g_lstat (path, &st) != 0)
+    return TRUE; /* a path to create */
+  else if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0)
+    why = "a symbolic link to nothing";
+  else if (S_ISDIR (st.st_mode))
+    why = "a directory, not a database file";
+  else if (!S_ISREG (st.st_mode))
+    why = "not a regular file (a device, pipe or socket)";
+  if (why != NULL)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s: %s", path, why);
+      return FALSE;
+    }
+  *exists = TRUE;
+  return TRUE;
+}
+
 /* open_store - tr_store_open with the umask in place */
 static TrStore *
 open_store (const char *path, TrStoreMode mode, GError **error)
 {
   g_autoptr (TrStore) store = g_new0 (TrStore, 1);
   g_autofree char *dir = g_path_get_dirname (path);
-  gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
+  gboolean existed;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   int rc;
 
+  if (!check_path (path, &existed, error))
+    return NULL;
   store->path = g_strdup (path);
+  store->rejected_budget = G_MAXUINT64;
   if (mode == TR_STORE_READ_ONLY)
     {
       if (!existed)
@@ -360,7 +425,12 @@ open_store (const char *path, TrStoreMode mode, GError **error)
       return g_steal_pointer (&store);
     }
 
-  /* Checkpoints: not at every close (that costs two fsyncs per ingest), but by store_wal_hook
+  /* Foreign keys are turned on after the migration: a step that builds a table again drops the
+   * old one, which with foreign keys on would delete the rows that refer to it.
+   * temp_store = MEMORY: the statement journal of every row a trigger upserts went to a file
+   * in /var/tmp, twenty writes per policy (a report with 16,000 policy domains made 315,000);
+   * a statement journal holds the pages of one statement, so it stays small.
+   * Checkpoints: not at every close (that costs two fsyncs per ingest), but by store_wal_hook
    * once the WAL is long.  PRAGMA synchronous=NORMAL, because tr_store_commit syncs the WAL
    * itself: see the comment at the top.  A rewound WAL keeps its file, cut back to
    * TR_STORE_WAL_KEEP_BYTES after a large transaction. */
@@ -370,7 +440,8 @@ open_store (const char *path, TrStoreMode mode, GError **error)
   if (!exec (store, "PRAGMA journal_mode = WAL", error)
       || !exec (store, "PRAGMA journal_size_limit = " G_STRINGIFY (TR_STORE_WAL_KEEP_BYTES), error)
       || !exec (store, "PRAGMA synchronous = NORMAL", error)
-      || !exec (store, "PRAGMA foreign_keys = ON", error) || !migrate (store, error))
+      || !exec (store, "PRAGMA temp_store = MEMORY", error) || !migrate (store, error)
+      || !exec (store, "PRAGMA foreign_keys = ON", error))
     return NULL;
   if (!existed)
     sync_directory (dir);
@@ -550,8 +621,8 @@ step_done (TrStore *store, sqlite3_stmt *stmt, const char *what, GError **error)
 
 /* insert_policy - one policy and its failure details */
 static gboolean
-insert_policy (TrStore *store, gint64 report_row, guint index, const TrPolicy *policy,
-               guint *n_failures, GError **error)
+insert_policy (TrStore *store, gint64 report_row, const TrPolicy *policy, guint *n_failures,
+               GError **error)
 {
   sqlite3_stmt *stmt = statement (store, STMT_INSERT_POLICY, error);
   gint64 policy_row;
@@ -559,7 +630,7 @@ insert_policy (TrStore *store, gint64 report_row, guint index, const TrPolicy *p
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, report_row);
-  sqlite3_bind_int (stmt, 2, (int) index);
+  sqlite3_bind_int (stmt, 2, (int) policy->index);
   bind_text (stmt, 3, policy->policy_type);
   bind_text (stmt, 4, policy->policy_domain);
   bind_text (stmt, 5, policy->policy_string);
@@ -602,46 +673,106 @@ insert_policy (TrStore *store, gint64 report_row, guint index, const TrPolicy *p
   return TRUE;
 }
 
-/* count_repeat - a report we have: count the delivery (dedup by UNIQUE, never SELECT first) */
+/* find_report - the stored report that @report repeats (*@row, 0 if none), whether that one is
+ * authenticated, and how many reports with the same reporter and report-id there are */
 static gboolean
-count_repeat (TrStore *store, const TrReport *report, const char *received_at,
-              TrStoreResult *result, GError **error)
+find_report (TrStore *store, const TrReport *report, gint64 *row, gboolean *authenticated,
+             guint *n_same_key, GError **error)
+{
+  sqlite3_stmt *stmt = statement (store, STMT_FIND_REPORT, error);
+  int rc;
+
+  *row = 0;
+  *authenticated = FALSE;
+  *n_same_key = 0;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, report->reporter_key);
+  bind_text (stmt, 2, report->report_id);
+  bind_text (stmt, 3, report->fingerprint);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      (*n_same_key)++;
+      if (*row == 0 && sqlite3_column_int (stmt, 1))
+        {
+          *row = sqlite3_column_int64 (stmt, 0);
+          *authenticated = sqlite3_column_int (stmt, 2);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (store, rc, "looking up a report", error);
+  return TRUE;
+}
+
+/* is_authenticated - whether our MTA verified @report's DKIM signature, aligned with it */
+static gboolean
+is_authenticated (const TrReport *report)
+{
+  return g_strcmp0 (report->dkim_result, "pass") == 0 && report->dkim_aligned == 1;
+}
+
+/* authenticate - the verdict and mail facts of @report's delivery replace those of row @row */
+static gboolean
+authenticate (TrStore *store, gint64 row, const TrReport *report, const TrMailInfo *info,
+              GError **error)
+{
+  sqlite3_stmt *stmt = statement (store, STMT_AUTHENTICATE_REPORT, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row);
+  bind_text (stmt, 2, report->dkim_result);
+  bind_text (stmt, 3, report->dkim_domain);
+  sqlite3_bind_int (stmt, 4, report->dkim_aligned);
+  bind_text (stmt, 5, info->message_id);
+  bind_text (stmt, 6, info->subject);
+  bind_text (stmt, 7, info->from);
+  bind_text (stmt, 8, info->date);
+  bind_text (stmt, 9, info->tls_report_domain);
+  bind_text (stmt, 10, info->tls_report_submitter);
+  return step_done (store, stmt, "recording an authenticated delivery", error);
+}
+
+/* count_repeat - a delivery of the stored report @row: count it; an authenticated delivery of
+ * a report stored unauthenticated records its verdict */
+static gboolean
+count_repeat (TrStore *store, gint64 row, gboolean row_authenticated, const TrReport *report,
+              const TrMailInfo *info, const char *received_at, TrStoreResult *result,
+              GError **error)
 {
   sqlite3_stmt *stmt = statement (store, STMT_REPEAT_REPORT, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, report->reporter_key);
-  bind_text (stmt, 2, report->report_id);
-  bind_text (stmt, 3, received_at);
+  sqlite3_bind_int64 (stmt, 1, row);
+  bind_text (stmt, 2, received_at);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     return set_sqlite_error (store, rc, "counting a repeat delivery", error);
   result->outcome = TR_STORE_DUPLICATE;
-  result->report_row = sqlite3_column_int64 (stmt, 0);
-  result->deliveries = sqlite3_column_int64 (stmt, 1);
+  result->report_row = row;
+  result->deliveries = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt); /* finish the RETURNING statement */
+  if (!row_authenticated && is_authenticated (report))
+    {
+      if (!authenticate (store, row, report, info, error))
+        return FALSE;
+      result->authenticated_now = TRUE;
+    }
   return TRUE;
 }
 
-/* tr_store_add_report - insert @report with its mail facts, or count a repeat delivery */
-gboolean
-tr_store_add_report (TrStore *store, const TrReport *report, const TrMailInfo *info,
-                     const char *received_at, TrStoreResult *result, GError **error)
+/* insert_report - @report as a new row, with its policies and failure details */
+static gboolean
+insert_report (TrStore *store, const TrReport *report, const TrMailInfo *info,
+               const char *received_at, TrStoreResult *result, GError **error)
 {
-  static const TrMailInfo no_info;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = statement (store, STMT_INSERT_REPORT, error);
   gsize json_len;
   const char *json = g_bytes_get_data (report->raw_json, &json_len);
 
-  g_return_val_if_fail (store->in_transaction, FALSE);
-  g_return_val_if_fail (report->reporter_key != NULL && report->report_id != NULL, FALSE);
-  if (info == NULL)
-    info = &no_info;
-  memset (result, 0, sizeof *result);
-
-  stmt = statement (store, STMT_INSERT_REPORT, error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, report->reporter_key);
@@ -663,47 +794,176 @@ tr_store_add_report (TrStore *store, const TrReport *report, const TrMailInfo *i
   bind_text (stmt, 17, report->dkim_domain);
   if (report->dkim_aligned >= 0)
     sqlite3_bind_int (stmt, 18, report->dkim_aligned);
+  bind_text (stmt, 19, report->report_day);
+  bind_text (stmt, 20, report->fingerprint);
   if (!step_done (store, stmt, "inserting a report", error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0)
-    return count_repeat (store, report, received_at, result, error);
 
   result->outcome = TR_STORE_STORED;
   result->report_row = sqlite3_last_insert_rowid (store->db);
   result->deliveries = 1;
   for (guint i = 0; i < report->policies->len; i++)
-    if (!insert_policy (store, result->report_row, i, g_ptr_array_index (report->policies, i),
+    if (!insert_policy (store, result->report_row, g_ptr_array_index (report->policies, i),
                         &result->n_failures, error))
       return FALSE;
   result->n_policies = report->policies->len;
   return TRUE;
 }
 
-/* tr_store_add_rejected - keep a message that yielded no usable report */
+/* tr_store_add_report - insert @report with its mail facts, or count a repeat delivery */
 gboolean
-tr_store_add_rejected (TrStore *store, GBytes *raw, guint64 message_size, const char *reason,
-                       const TrMailInfo *info, const char *received_at, GError **error)
+tr_store_add_report (TrStore *store, const TrReport *report, const TrMailInfo *info,
+                     const char *received_at, TrStoreResult *result, GError **error)
+{
+  static const TrMailInfo no_info;
+  gint64 row;
+  gboolean row_authenticated;
+  guint n_same_key;
+
+  g_return_val_if_fail (store->in_transaction, FALSE);
+  g_return_val_if_fail (report->reporter_key != NULL && report->report_id != NULL, FALSE);
+  g_return_val_if_fail (report->fingerprint != NULL && report->report_day != NULL, FALSE);
+  if (info == NULL)
+    info = &no_info;
+  memset (result, 0, sizeof *result);
+
+  /* Under BEGIN IMMEDIATE nobody else writes between this look-up and the write. */
+  if (!find_report (store, report, &row, &row_authenticated, &n_same_key, error))
+    return FALSE;
+  if (row != 0)
+    {
+      result->same_key = n_same_key - 1;
+      return count_repeat (store, row, row_authenticated, report, info, received_at, result, error);
+    }
+  result->same_key = n_same_key;
+  return insert_report (store, report, info, received_at, result, error);
+}
+
+/* rejected_bytes - the bytes of messages `rejected` holds now */
+static gboolean
+rejected_bytes (TrStore *store, gint64 *bytes, GError **error)
+{
+  sqlite3_stmt *stmt = statement (store, STMT_REJECTED_BYTES, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  *bytes = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (store, rc, "reading the size of rejected", error);
+  return TRUE;
+}
+
+/* fits_budget - whether @len more bytes of messages fit in the rejected budget */
+static gboolean
+fits_budget (TrStore *store, gsize len, gboolean *fits, GError **error)
+{
+  gint64 used;
+
+  if (!rejected_bytes (store, &used, error))
+    return FALSE;
+  *fits = used >= 0 && (guint64) used <= store->rejected_budget
+          && len <= store->rejected_budget - (guint64) used;
+  return TRUE;
+}
+
+/* repeat_rejected - a message that is in `rejected` already (row @id): count the delivery (if
+ * @count), take today's reason, and keep its bytes now if they were dropped and now fit */
+static gboolean
+repeat_rejected (TrStore *store, gint64 id, gboolean dropped, const TrRejectedMessage *message,
+                 gboolean count, TrRejectedOutcome *outcome, GError **error)
 {
   sqlite3_stmt *stmt;
   gsize len;
-  const void *data = g_bytes_get_data (raw, &len);
+  const void *data = g_bytes_get_data (message->raw, &len);
+  gboolean fits = FALSE;
+
+  *outcome = count ? TR_REJECTED_REPEAT : TR_REJECTED_KNOWN;
+  if (count)
+    {
+      stmt = statement (store, STMT_REPEAT_REJECTED, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text (stmt, 2, message->received_at);
+      bind_text (stmt, 3, message->reason);
+      if (!step_done (store, stmt, "counting a rejected message", error))
+        return FALSE;
+    }
+  if (!dropped)
+    return TRUE;
+  if (!fits_budget (store, len, &fits, error))
+    return FALSE;
+  if (!fits)
+    return TRUE;
+  stmt = statement (store, STMT_KEEP_REJECTED_BYTES, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_blob64 (stmt, 2, data ? data : "", len, SQLITE_STATIC);
+  return step_done (store, stmt, "keeping a rejected message", error);
+}
+
+/* tr_store_add_rejected - keep a message that yielded no usable report, once */
+gboolean
+tr_store_add_rejected (TrStore *store, const TrRejectedMessage *message, gboolean count_repeat,
+                       TrRejectedOutcome *outcome, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gsize len;
+  const void *data = g_bytes_get_data (message->raw, &len);
+  gboolean fits = FALSE;
+  int rc;
 
   g_return_val_if_fail (store->in_transaction, FALSE);
+  if (message->fingerprint != NULL)
+    {
+      stmt = statement (store, STMT_FIND_REJECTED, error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, message->fingerprint);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          gboolean dropped = sqlite3_column_int (stmt, 1);
+
+          sqlite3_reset (stmt);
+          return repeat_rejected (store, id, dropped, message, count_repeat, outcome, error);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return set_sqlite_error (store, rc, "looking up a rejected message", error);
+    }
+  if (!fits_budget (store, len, &fits, error))
+    return FALSE;
   stmt = statement (store, STMT_INSERT_REJECTED, error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, received_at);
-  bind_text (stmt, 2, reason);
-  sqlite3_bind_blob64 (stmt, 3, data ? data : "", len, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) message_size);
-  sqlite3_bind_int (stmt, 5, message_size > len ? 1 : 0);
-  if (info != NULL)
+  bind_text (stmt, 1, message->received_at);
+  bind_text (stmt, 2, message->reason);
+  sqlite3_bind_blob64 (stmt, 3, fits && data ? data : "", fits ? len : 0, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) message->message_size);
+  sqlite3_bind_int (stmt, 5, message->message_size > len ? 1 : 0);
+  if (message->info != NULL)
     {
-      bind_text (stmt, 6, info->message_id);
-      bind_text (stmt, 7, info->subject);
-      bind_text (stmt, 8, info->from);
+      bind_text (stmt, 6, message->info->message_id);
+      bind_text (stmt, 7, message->info->subject);
+      bind_text (stmt, 8, message->info->from);
     }
+  bind_text (stmt, 9, message->fingerprint);
+  sqlite3_bind_int (stmt, 10, fits ? 0 : 1);
+  *outcome = fits ? TR_REJECTED_KEPT : TR_REJECTED_KEPT_WITHOUT_BYTES;
   return step_done (store, stmt, "keeping a rejected message", error);
+}
+
+/* tr_store_set_rejected_budget - the bytes of messages `rejected` may hold */
+void
+tr_store_set_rejected_budget (TrStore *store, guint64 bytes)
+{
+  store->rejected_budget = bytes;
 }
 
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
@@ -732,118 +992,17 @@ prepare (TrStore *store, const char *sql, GError **error)
   return stmt;
 }
 
-/* tr_store_has_report - whether the report (@reporter_key, @report_id) is stored */
+/* tr_store_has_report - whether the report (@reporter_key, @report_id, @fingerprint) is stored */
 gboolean
-tr_store_has_report (TrStore *store, sqlite3_stmt **cache, const char *reporter_key,
-                     const char *report_id, gboolean *found, GError **error)
+tr_store_has_report (TrStore *store, const TrReport *report, gboolean *found, GError **error)
 {
-  g_autoptr (sqlite3_stmt) own = NULL;
-  sqlite3_stmt *stmt = cache ? *cache : NULL;
-  int rc;
+  gint64 row;
+  gboolean authenticated;
+  guint n_same_key;
 
-  if (stmt == NULL)
-    {
-      stmt = prepare (store, "SELECT 1 FROM reports WHERE reporter_key = ?1 AND report_id = ?2",
-                      error);
-      if (stmt == NULL)
-        return FALSE;
-      if (cache != NULL)
-        *cache = stmt;
-      else
-        own = stmt;
-    }
-  sqlite3_reset (stmt);
-  bind_text (stmt, 1, reporter_key);
-  bind_text (stmt, 2, report_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (store, rc, "looking up a report", error);
-  *found = rc == SQLITE_ROW;
-  return TRUE;
-}
-
-/* note_rejected - add (@size, SHA-256 of @data) to the TEMP index; *@added is FALSE if known */
-static gboolean
-note_rejected (TrStore *store, sqlite3_stmt *insert, const void *data, gsize len, gint64 size,
-               gboolean *added, GError **error)
-{
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize digest_len = sizeof digest;
-
-  g_checksum_update (checksum, data, (gssize) len);
-  g_checksum_get_digest (checksum, digest, &digest_len);
-  sqlite3_reset (insert);
-  sqlite3_bind_int64 (insert, 1, size);
-  sqlite3_bind_blob (insert, 2, digest, (int) digest_len, SQLITE_TRANSIENT);
-  if (!step_done (store, insert, "indexing rejected messages", error))
+  if (!find_report (store, report, &row, &authenticated, &n_same_key, error))
     return FALSE;
-  *added = sqlite3_changes (store->db) > 0;
-  return TRUE;
-}
-
-#define INSERT_REJECTED_SEEN                                                                       \
-  "INSERT OR IGNORE INTO temp.rejected_seen (message_size, sha256) VALUES (?1, ?2)"
-
-/* tr_store_index_rejected - note the size and SHA-256 of every message in `rejected` */
-gboolean
-tr_store_index_rejected (TrStore *store, GError **error)
-{
-  g_autoptr (sqlite3_stmt) select = NULL;
-  g_autoptr (sqlite3_stmt) insert = NULL;
-  int rc;
-
-  g_return_val_if_fail (!store->in_transaction, FALSE);
-  if (!exec (store,
-             "CREATE TEMP TABLE IF NOT EXISTS rejected_seen (message_size INTEGER NOT NULL,"
-             " sha256 BLOB NOT NULL, PRIMARY KEY (message_size, sha256)) WITHOUT ROWID",
-             error)
-      || !exec (store, "BEGIN", error))
-    return FALSE;
-  select = prepare (store, "SELECT message_size, raw_message FROM rejected", error);
-  insert = select ? prepare (store, INSERT_REJECTED_SEEN, error) : NULL;
-  if (insert == NULL)
-    goto fail;
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      gboolean added;
-
-      if (!note_rejected (store, insert, sqlite3_column_blob (select, 1),
-                          (gsize) sqlite3_column_bytes (select, 1),
-                          sqlite3_column_int64 (select, 0), &added, error))
-        goto fail;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (store, rc, "reading rejected messages", error);
-      goto fail;
-    }
-  g_clear_pointer (&select, sqlite3_finalize);
-  g_clear_pointer (&insert, sqlite3_finalize);
-  return exec (store, "COMMIT", error);
-
-fail:
-  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
-}
-
-/* tr_store_rejected_seen - whether this message is in `rejected` already; notes it */
-gboolean
-tr_store_rejected_seen (TrStore *store, GBytes *raw, guint64 message_size, gboolean *seen,
-                        GError **error)
-{
-  g_autoptr (sqlite3_stmt) insert = prepare (store, INSERT_REJECTED_SEEN, error);
-  gsize len;
-  const void *data = g_bytes_get_data (raw, &len);
-  gboolean added;
-
-  g_return_val_if_fail (store->in_transaction, FALSE);
-  if (insert == NULL
-      || !note_rejected (store, insert, data ? data : "", len, (gint64) message_size, &added,
-                         error))
-    return FALSE;
-  *seen = !added;
+  *found = row != 0;
   return TRUE;
 }
 
@@ -863,7 +1022,8 @@ tr_store_next_rejected (TrStore *store, gint64 after_id, TrRejectedRow *row, gbo
 {
   g_autoptr (sqlite3_stmt) stmt
       = prepare (store,
-                 "SELECT id, raw_message, message_size, received_at, reason FROM rejected"
+                 "SELECT id, raw_message, message_size, received_at, reason, raw_dropped"
+                 " FROM rejected"
                  " WHERE id > ?1 ORDER BY id LIMIT 1",
                  error);
   int rc;
@@ -883,6 +1043,7 @@ tr_store_next_rejected (TrStore *store, gint64 after_id, TrRejectedRow *row, gbo
   row->message_size = (guint64) MAX (sqlite3_column_int64 (stmt, 2), 0);
   row->received_at = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
   row->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  row->raw_dropped = sqlite3_column_int (stmt, 5);
   *found = TRUE;
   return TRUE;
 }

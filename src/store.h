@@ -17,7 +17,7 @@ typedef enum
 typedef enum
 {
   TR_STORE_STORED,
-  TR_STORE_DUPLICATE, /* same reporter and report-id: deliveries was incremented */
+  TR_STORE_DUPLICATE, /* same reporter, report-id and content: deliveries was incremented */
 } TrStoreOutcome;
 
 typedef struct
@@ -27,6 +27,10 @@ typedef struct
   gint64 deliveries; /* reports.deliveries after this delivery */
   guint n_policies;  /* rows written (0 for a duplicate) */
   guint n_failures;
+  guint same_key;             /* other stored reports with the same reporter and report-id but
+                               * other content: a conflict (doc/schema.md, "Duplicates") */
+  gboolean authenticated_now; /* a repeat that our MTA authenticated, of a report stored
+                               * unauthenticated: its verdict was recorded */
 } TrStoreResult;
 
 #define TR_STORE_BUSY_TIMEOUT_MS 10000
@@ -53,36 +57,50 @@ gboolean tr_store_commit_relaxed (TrStore *store, GError **error);
 void tr_store_rollback (TrStore *store);
 
 /* tr_store_add_report - insert @report (validated) with its mail facts, or count a repeat
- * delivery.  @info may be NULL; @received_at is "YYYY-MM-DDTHH:MM:SSZ".  Inside a transaction. */
+ * delivery: a stored report with the same reporter, report-id and content.  Another content
+ * under the same reporter and report-id is stored beside it (result->same_key says so).
+ * @info may be NULL; @received_at is "YYYY-MM-DDTHH:MM:SSZ".  Inside a transaction. */
 gboolean tr_store_add_report (TrStore *store, const TrReport *report, const TrMailInfo *info,
                               const char *received_at, TrStoreResult *result, GError **error);
 
-/* tr_store_add_rejected - keep a message that yielded no usable report: @raw is what was kept
- * (at most the size limit), @message_size its true size.  Inside a transaction. */
-gboolean tr_store_add_rejected (TrStore *store, GBytes *raw, guint64 message_size,
-                                const char *reason, const TrMailInfo *info, const char *received_at,
-                                GError **error);
+/* A message to keep in `rejected`. */
+typedef struct
+{
+  GBytes *raw;             /* what was kept of it (at most the size limit) */
+  guint64 message_size;    /* its true size */
+  const char *reason;      /* why it is kept */
+  const TrMailInfo *info;  /* its mail facts, or NULL */
+  const char *received_at; /* "YYYY-MM-DDTHH:MM:SSZ" */
+  const char *fingerprint; /* who it is (tr_mail_fingerprint), or NULL */
+} TrRejectedMessage;
+
+typedef enum
+{
+  TR_REJECTED_KEPT,               /* a new row with the message */
+  TR_REJECTED_KEPT_WITHOUT_BYTES, /* a new row with its facts; the budget was full */
+  TR_REJECTED_REPEAT,             /* it was there: its delivery was counted */
+  TR_REJECTED_KNOWN,              /* it was there, and nothing was counted */
+} TrRejectedOutcome;
+
+/* tr_store_add_rejected - keep @message in `rejected`, unless a message with the same
+ * fingerprint is there: then count the delivery (with @count_repeat) or leave it (import).  Its
+ * bytes are kept only while what `rejected` holds stays within the budget
+ * (tr_store_set_rejected_budget); beyond it only its facts and reason.  Inside a transaction. */
+gboolean tr_store_add_rejected (TrStore *store, const TrRejectedMessage *message,
+                                gboolean count_repeat, TrRejectedOutcome *outcome, GError **error);
+
+/* tr_store_set_rejected_budget - the bytes of messages `rejected` may hold in all (0: none) */
+void tr_store_set_rejected_budget (TrStore *store, guint64 bytes);
 
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
 char *tr_store_now (void);
 
 /* --- import, reprocess and prune ------------------------------------------------------------ */
 
-/* tr_store_has_report - whether the report (@reporter_key, @report_id) is stored; @cache
- * (NULL, or a statement pointer that starts NULL) keeps the statement between calls: the
- * caller finalizes it with sqlite3_finalize() before closing @store */
-gboolean tr_store_has_report (TrStore *store, sqlite3_stmt **cache, const char *reporter_key,
-                              const char *report_id, gboolean *found, GError **error);
-
-/* tr_store_index_rejected - note the size and SHA-256 of every message in `rejected`, in a TEMP
- * table of this connection, for tr_store_rejected_seen().  Outside a transaction. */
-gboolean tr_store_index_rejected (TrStore *store, GError **error);
-
-/* tr_store_rejected_seen - whether a message with the bytes @raw and the true size
- * @message_size was in `rejected` when it was indexed, or was seen since; notes it as seen.
- * Inside a transaction (a rollback forgets what it noted). */
-gboolean tr_store_rejected_seen (TrStore *store, GBytes *raw, guint64 message_size, gboolean *seen,
-                                 GError **error);
+/* tr_store_has_report - whether @report (validated) is stored: the same reporter, report-id and
+ * content (or a report of that key stored before content was compared) */
+gboolean tr_store_has_report (TrStore *store, const TrReport *report, gboolean *found,
+                              GError **error);
 
 /* One row of `rejected`. */
 typedef struct
@@ -92,6 +110,7 @@ typedef struct
   guint64 message_size;
   char *received_at;
   char *reason;
+  gboolean raw_dropped; /* the bytes were not kept (the budget was full) */
 } TrRejectedRow;
 
 void tr_rejected_row_clear (TrRejectedRow *row);

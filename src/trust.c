@@ -3,14 +3,17 @@
  * tlsrptdb does not verify DKIM itself: the MTA in front of it does (OpenDKIM, rspamd, Exim)
  * and says so in an Authentication-Results header (RFC 8601).  Anyone can write such a header
  * into a message, so only those whose authserv-id the administrator trusts count, and of those
- * only the topmost one that carries a DKIM result: verifiers prepend theirs, so one planted by
- * the sender sits below it.  This holds as long as the MTA checks DKIM on every message; if it
- * does not, a planted header would be the topmost (doc/design.md, "Authenticity").
+ * only the topmost one: verifiers prepend theirs, so one planted by the sender sits below it.
+ * A planted header below ours is not believed even when ours has no DKIM result.  This holds
+ * as long as the MTA checks DKIM on every message; if it does not, a planted header would be
+ * the topmost (doc/design.md, "Threat model").
  *
- * Alignment: RFC 8460 §3 wants the report signed by the reporting domain, which is ambiguous
- * (submitter or contact-info domain), and mail.ru signs as corp.mail.ru for the submitter
- * mail.ru.  So the signing domain is aligned when it shares its organizational domain with the
- * TLS-Report-Submitter or with the contact-info domain (relaxed alignment, as in DMARC).
+ * Alignment: RFC 8460 section 3 wants the report signed by the reporting domain.  The report
+ * is filed under its reporter key (validate.c: the contact-info domain, else the
+ * organization-name), so the signing domain is aligned when it shares its organizational domain
+ * with that key (relaxed alignment, as in DMARC; mail.ru signs as corp.mail.ru).  Nothing else
+ * the sender writes (TLS-Report-Submitter) counts: a signature must cover the name the report is
+ * filed under, or a forger could sign as themselves and be filed as someone else.
  */
 #include "config.h"
 
@@ -247,20 +250,6 @@ tr_trust_org_domain (const char *domain)
   return g_strjoinv (".", labels + (n - suffix - 1));
 }
 
-/* address_domain - the domain of "user@domain" (also "mailto:" and "<...>"), or NULL */
-static char *
-address_domain (const char *address)
-{
-  const char *at = address ? strrchr (address, '@') : NULL;
-  g_autofree char *domain = NULL;
-
-  if (at == NULL)
-    return NULL;
-  domain = g_strdup (at + 1);
-  domain[strcspn (domain, ">?/ \t")] = '\0';
-  return *domain ? g_ascii_strdown (domain, -1) : NULL;
-}
-
 /* aligned - whether @dkim_domain shares its organizational domain with @reporter */
 static gboolean
 aligned (const char *dkim_domain, const char *reporter)
@@ -280,34 +269,41 @@ is_trusted (const char *authserv_id, char **trusted_ids)
   return FALSE;
 }
 
-/* tr_trust_judge - the DKIM verdict of our MTA on @report's message */
-void
-tr_trust_judge (TrReport *report, const TrMailInfo *info, char **trusted_ids)
+/* topmost_trusted - the DKIM results of the topmost Authentication-Results header of @info
+ * whose authserv-id is trusted (none if that header has no DKIM result) */
+static GPtrArray *
+topmost_trusted (const TrMailInfo *info, char **trusted_ids)
 {
-  g_autoptr (GPtrArray) dkim = g_ptr_array_new_with_free_func ((GDestroyNotify) dkim_result_free);
-  g_autofree char *contact_domain = address_domain (report->contact_info);
-  const char *submitter = info ? info->tls_report_submitter : NULL;
-  const DkimResult *best = NULL;
-  int best_score = -1;
-
-  if (trusted_ids == NULL || trusted_ids[0] == NULL)
-    return;
-  for (guint i = 0; info != NULL && i < info->auth_results->len && dkim->len == 0; i++)
+  for (guint i = 0; info != NULL && i < info->auth_results->len; i++)
     {
       g_autoptr (GPtrArray) found
           = g_ptr_array_new_with_free_func ((GDestroyNotify) dkim_result_free);
       g_autofree char *id = parse_authres (g_ptr_array_index (info->auth_results, i), found);
 
       if (id != NULL && is_trusted (id, trusted_ids))
-        g_ptr_array_extend_and_steal (dkim, g_steal_pointer (&found));
+        return g_steal_pointer (&found);
     }
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) dkim_result_free);
+}
+
+/* tr_trust_judge - the DKIM verdict of our MTA on @report's message */
+void
+tr_trust_judge (TrReport *report, const TrMailInfo *info, char **trusted_ids)
+{
+  g_autoptr (GPtrArray) dkim = NULL;
+  const DkimResult *best = NULL;
+  int best_score = -1;
+
+  if (trusted_ids == NULL || trusted_ids[0] == NULL)
+    return;
+  dkim = topmost_trusted (info, trusted_ids);
 
   /* several signatures: prefer an aligned pass, then any pass, then the first result */
   for (guint i = 0; i < dkim->len; i++)
     {
       const DkimResult *r = g_ptr_array_index (dkim, i);
       gboolean pass = g_strcmp0 (r->result, "pass") == 0;
-      gboolean ok = aligned (r->domain, submitter) || aligned (r->domain, contact_domain);
+      gboolean ok = aligned (r->domain, report->reporter_key);
       int score = (pass ? 2 : 0) + (ok ? 1 : 0);
 
       if (score > best_score)
@@ -347,34 +343,93 @@ matches (const char *domain, const char *pattern)
   return dlen == plen && g_ascii_strncasecmp (domain, pattern, plen) == 0;
 }
 
+/* in_domains - whether @name matches one of @domains */
+static gboolean
+in_domains (const char *name, char **domains)
+{
+  for (guint d = 0; name != NULL && domains[d] != NULL; d++)
+    if (matches (name, domains[d]))
+      return TRUE;
+  return FALSE;
+}
+
+/* policy_name - the domain a policy is about: its policy-domain, else the TLS-Report-Domain */
+static const char *
+policy_name (const TrPolicy *policy, const TrMailInfo *info)
+{
+  if (policy->policy_domain != NULL)
+    return policy->policy_domain;
+  return info ? info->tls_report_domain : NULL;
+}
+
+/* TR_TRUST_SEEN_MAX - domains named in the "not our domain" reason, at most */
+#define TR_TRUST_SEEN_MAX 8
+
 /* tr_trust_in_scope - whether @report is about one of @domains */
 gboolean
 tr_trust_in_scope (const TrReport *report, const TrMailInfo *info, char **domains, char **seen)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   const char *header = info ? info->tls_report_domain : NULL;
+  guint n_names = 0;
 
   if (domains == NULL || domains[0] == NULL)
     return TRUE;
   for (guint i = 0; i < report->policies->len; i++)
     {
-      const TrPolicy *policy = g_ptr_array_index (report->policies, i);
-      const char *name = policy->policy_domain ? policy->policy_domain : header;
+      const char *name = policy_name (g_ptr_array_index (report->policies, i), info);
 
-      if (name != NULL)
+      if (in_domains (name, domains))
+        return TRUE;
+      if (name != NULL && n_names++ < TR_TRUST_SEEN_MAX)
         g_ptr_array_add (names, (gpointer) name);
     }
-  if (names->len == 0 && header != NULL)
-    g_ptr_array_add (names, (gpointer) header);
-
-  for (guint i = 0; i < names->len; i++)
-    for (guint d = 0; domains[d] != NULL; d++)
-      if (matches (g_ptr_array_index (names, i), domains[d]))
+  if (n_names == 0 && header != NULL)
+    {
+      if (in_domains (header, domains))
         return TRUE;
+      g_ptr_array_add (names, (gpointer) header);
+      n_names = 1;
+    }
   if (seen != NULL)
     {
+      g_autofree char *listed = NULL;
+
       g_ptr_array_add (names, NULL);
-      *seen = names->len > 1 ? g_strjoinv (", ", (char **) names->pdata) : g_strdup ("none");
+      listed = g_strjoinv (", ", (char **) names->pdata);
+      *seen = n_names == 0 ? g_strdup ("none")
+              : n_names > TR_TRUST_SEEN_MAX
+                  ? g_strdup_printf ("%s and %u more", listed, n_names - TR_TRUST_SEEN_MAX)
+                  : g_steal_pointer (&listed);
     }
   return FALSE;
+}
+
+/* tr_trust_keep_in_scope - remove the policies of @report that are not about @domains */
+guint
+tr_trust_keep_in_scope (TrReport *report, const TrMailInfo *info, char **domains)
+{
+  GPtrArray *kept;
+  guint removed = 0;
+
+  if (domains == NULL || domains[0] == NULL)
+    return 0;
+  /* one pass into a new array: removing from the middle would be quadratic */
+  kept = g_ptr_array_new_full (report->policies->len, (GDestroyNotify) tr_policy_free);
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      TrPolicy *policy = g_ptr_array_index (report->policies, i);
+
+      if (in_domains (policy_name (policy, info), domains))
+        g_ptr_array_add (kept, policy);
+      else
+        {
+          tr_policy_free (policy);
+          removed++;
+        }
+    }
+  g_ptr_array_set_free_func (report->policies, NULL);
+  g_ptr_array_unref (report->policies);
+  report->policies = kept;
+  return removed;
 }

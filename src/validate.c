@@ -161,14 +161,16 @@ fix_text (TrReport *report, char **value, const char *name, gsize max)
     }
 }
 
-/* domain_of_contact - the lower-cased domain in a contact-info, or NULL
+/* tr_validate_contact_domain - the lower-cased domain in a contact-info, or NULL
  *
  * "mailto:tlsrpt@example.com", "tlsrpt@example.com", "Name <tlsrpt@Example.COM>" give the text
  * after the last '@' without a trailing '>' or whitespace (and without ?query); an http(s) URL
- * gives its host.  Anything else (no '@', not a URL) gives NULL.
+ * gives its host, as GLib's URI parser reads it (so "https://a.example/@b.example" is
+ * a.example).  Anything else (no '@', not a URL) gives NULL.  This is the one reading of
+ * contact-info: the report is filed under it, and its DKIM signature is aligned against it.
  */
-static char *
-domain_of_contact (const char *contact)
+char *
+tr_validate_contact_domain (const char *contact)
 {
   g_autofree char *s = NULL;
   const char *at;
@@ -179,22 +181,10 @@ domain_of_contact (const char *contact)
   s = g_strstrip (g_strdup (contact));
   if (g_ascii_strncasecmp (s, "https://", 8) == 0 || g_ascii_strncasecmp (s, "http://", 7) == 0)
     {
-      char *host = strstr (s, "://") + 3;
-      char *userinfo_end;
+      g_autoptr (GUri) uri = g_uri_parse (s, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
+      const char *host = uri ? g_uri_get_host (uri) : NULL;
 
-      host[strcspn (host, "/?#")] = '\0';
-      if ((userinfo_end = strrchr (host, '@')) != NULL)
-        host = userinfo_end + 1;
-      if (*host == '[') /* IPv6 literal */
-        {
-          char *close = strchr (host, ']');
-
-          if (close != NULL)
-            close[1] = '\0';
-        }
-      else if ((p = strchr (host, ':')) != NULL)
-        *p = '\0';
-      if (*host == '\0')
+      if (host == NULL || *host == '\0')
         return NULL;
       return g_utf8_strdown (host, -1);
     }
@@ -231,7 +221,7 @@ domain_of_contact (const char *contact)
 static char *
 compute_reporter_key (const TrReport *report, const TrMailInfo *info)
 {
-  char *key = domain_of_contact (report->contact_info);
+  char *key = tr_validate_contact_domain (report->contact_info);
 
   if (key != NULL)
     return key;
@@ -251,42 +241,22 @@ compute_reporter_key (const TrReport *report, const TrMailInfo *info)
   return g_strdup ("unknown");
 }
 
-/* tr_validate_report - normalise @report in place (see validate.h) */
-gboolean
-tr_validate_report (TrReport *report, const TrMailInfo *info, const char *filename,
-                    const TrLimits *limits, GError **error)
+/* fix_texts - every text value of @report made valid UTF-8 and cut to @max bytes */
+static void
+fix_texts (TrReport *report, gsize max)
 {
-  gsize max;
-  guint i, j;
-  g_autofree char *file_begin = NULL;
-  g_autofree char *file_end = NULL;
-  gboolean have_file;
-
-  g_return_val_if_fail (report != NULL, FALSE);
-  g_return_val_if_fail (limits != NULL, FALSE);
-
-  if (report->policies->len == 0 && is_blank (report->organization_name)
-      && is_blank (report->contact_info) && is_blank (report->report_id))
-    {
-      g_set_error (error, TR_ERROR, TR_ERROR_DATA,
-                   "report has no policies and nothing that names its sender");
-      return FALSE;
-    }
-
-  /* text values */
-  max = limits->max_string_length;
   fix_text (report, &report->organization_name, "organization-name", max);
   fix_text (report, &report->contact_info, "contact-info", max);
   fix_text (report, &report->report_id, "report-id", max);
   fix_text (report, &report->start_datetime_raw, "start-datetime", max);
   fix_text (report, &report->end_datetime_raw, "end-datetime", max);
-  for (i = 0; i < report->policies->len; i++)
+  for (guint i = 0; i < report->policies->len; i++)
     {
       TrPolicy *p = g_ptr_array_index (report->policies, i);
 
       fix_text (report, &p->policy_type, "policy-type", max);
       fix_text (report, &p->policy_domain, "policy-domain", max);
-      for (j = 0; j < p->failures->len; j++)
+      for (guint j = 0; j < p->failures->len; j++)
         {
           TrFailure *f = g_ptr_array_index (p->failures, j);
 
@@ -299,62 +269,268 @@ tr_validate_report (TrReport *report, const TrMailInfo *info, const char *filena
           fix_text (report, &f->failure_reason_code, "failure-reason-code", max);
         }
     }
+}
 
-  /* date-times */
-  have_file = parse_filename (filename, &file_begin, &file_end);
-  g_free (report->start_datetime);
-  g_free (report->end_datetime);
-  report->start_datetime = tr_validate_datetime (report->start_datetime_raw);
-  report->end_datetime = tr_validate_datetime (report->end_datetime_raw);
-  if (report->start_datetime == NULL)
+/* check_count - drop *@count if it is beyond belief, or if it would take the sum of the
+ * report's counts (*@total) past TR_REPORT_COUNT_MAX: then no sum over one report can overflow */
+static void
+check_count (TrReport *report, gint64 *count, gint64 *total, const char *name)
+{
+  if (*count == TR_COUNT_ABSENT)
+    return;
+  if (*count > TR_COUNT_MAX)
+    tr_report_warn (report,
+                    "%s %" G_GINT64_FORMAT " is beyond belief (more than %" G_GINT64_FORMAT
+                    "), ignored",
+                    name, *count, TR_COUNT_MAX);
+  else if (*count > TR_REPORT_COUNT_MAX - *total)
+    tr_report_warn (report,
+                    "%s %" G_GINT64_FORMAT " takes the report's counts past %" G_GINT64_FORMAT
+                    ", ignored",
+                    name, *count, TR_REPORT_COUNT_MAX);
+  else
     {
-      if (have_file)
-        {
-          report->start_datetime = g_strdup (file_begin);
-          tr_report_warn (report, "start-datetime %s, taken from the filename",
-                          report->start_datetime_raw ? "unusable" : "missing");
-        }
-      else
-        tr_report_warn (report, "start-datetime %s",
-                        report->start_datetime_raw ? "unusable" : "missing");
+      *total += *count;
+      return;
     }
-  if (report->end_datetime == NULL)
+  *count = TR_COUNT_ABSENT;
+}
+
+/* check_counts - every session count of @report through check_count () */
+static void
+check_counts (TrReport *report)
+{
+  gint64 total = 0;
+
+  for (guint i = 0; i < report->policies->len; i++)
     {
-      if (have_file)
+      TrPolicy *p = g_ptr_array_index (report->policies, i);
+
+      check_count (report, &p->total_successful_session_count, &total,
+                   "total-successful-session-count");
+      check_count (report, &p->total_failure_session_count, &total, "total-failure-session-count");
+      for (guint j = 0; j < p->failures->len; j++)
         {
-          report->end_datetime = g_strdup (file_end);
-          tr_report_warn (report, "end-datetime %s, taken from the filename",
-                          report->end_datetime_raw ? "unusable" : "missing");
+          TrFailure *f = g_ptr_array_index (p->failures, j);
+
+          check_count (report, &f->failed_session_count, &total, "failed-session-count");
+        }
+    }
+}
+
+/* tr_validate_latest - the latest date-time believed for a report received at @received_at
+ * ("YYYY-MM-DDTHH:MM:SSZ"; NULL: now): TR_VALIDATE_FUTURE_SECONDS after it */
+char *
+tr_validate_latest (const char *received_at)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) received
+      = received_at ? g_date_time_new_from_iso8601 (received_at, utc) : NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) latest
+      = g_date_time_add_seconds (received ? received : now, TR_VALIDATE_FUTURE_SECONDS);
+
+  return format_utc (latest);
+}
+
+/* believable - @datetime (normalised, or NULL) unless it is after @latest: then NULL */
+static char *
+believable (TrReport *report, char *datetime, const char *latest, const char *name)
+{
+  if (datetime != NULL && strcmp (datetime, latest) > 0)
+    {
+      tr_report_warn (report, "%s %s is in the future, not believed", name, datetime);
+      g_free (datetime);
+      return NULL;
+    }
+  return datetime;
+}
+
+/* fix_dates - normalise the date-range; fall back to an RFC 8460 @filename; refuse the future */
+static void
+fix_dates (TrReport *report, const char *filename, const char *latest)
+{
+  g_autofree char *file_begin = NULL;
+  g_autofree char *file_end = NULL;
+  gboolean have_file = parse_filename (filename, &file_begin, &file_end);
+  struct
+  {
+    char **value;
+    const char *raw;
+    char **from_file;
+    const char *name;
+  } ends[] = {
+    { &report->start_datetime, report->start_datetime_raw, &file_begin, "start-datetime" },
+    { &report->end_datetime, report->end_datetime_raw, &file_end, "end-datetime" },
+  };
+
+  if (have_file)
+    {
+      file_begin = believable (report, g_steal_pointer (&file_begin), latest, "filename begin");
+      file_end = believable (report, g_steal_pointer (&file_end), latest, "filename end");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    {
+      g_free (*ends[i].value);
+      *ends[i].value
+          = believable (report, tr_validate_datetime (ends[i].raw), latest, ends[i].name);
+      if (*ends[i].value != NULL)
+        continue;
+      if (*ends[i].from_file != NULL)
+        {
+          *ends[i].value = g_steal_pointer (ends[i].from_file);
+          tr_report_warn (report, "%s %s, taken from the filename", ends[i].name,
+                          ends[i].raw ? "unusable" : "missing");
         }
       else
-        tr_report_warn (report, "end-datetime %s",
-                        report->end_datetime_raw ? "unusable" : "missing");
+        tr_report_warn (report, "%s %s", ends[i].name, ends[i].raw ? "unusable" : "missing");
     }
   /* the fixed format compares like the time it stands for */
   if (report->start_datetime != NULL && report->end_datetime != NULL
       && strcmp (report->end_datetime, report->start_datetime) < 0)
     tr_report_warn (report, "end-datetime is before start-datetime");
+}
 
-  /* report-id: a hash of the JSON text when none was sent (D9) */
-  if (is_blank (report->report_id))
+/* report_day - the day @report is filed under: of its start, else of the mail's Date: (unless
+ * after @latest), else of @received_at (NULL: today) */
+static char *
+report_day (const TrReport *report, const TrMailInfo *info, const char *received_at,
+            const char *latest)
+{
+  const char *from = report->start_datetime;
+
+  if (from == NULL && info != NULL && info->date != NULL && strlen (info->date) >= 10
+      && strcmp (info->date, latest) <= 0)
+    from = info->date;
+  if (from == NULL && received_at != NULL && strlen (received_at) >= 10)
+    from = received_at;
+  if (from == NULL)
     {
-      g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
-      if (report->raw_json != NULL)
-        {
-          gsize len;
-          const guchar *data = g_bytes_get_data (report->raw_json, &len);
-
-          g_checksum_update (sum, data, (gssize) len);
-        }
-      g_free (report->report_id);
-      report->report_id = g_strconcat ("sha256:", g_checksum_get_string (sum), NULL);
-      report->report_id_synthesized = TRUE;
-      tr_report_warn (report, "report-id missing, synthesised from the JSON text");
+      return g_date_time_format (now, "%Y-%m-%d");
     }
+  return g_strndup (from, 10);
+}
+
+/* feed_text, feed_count - one value into the fingerprint: a tag, then the length and the bytes
+ * (so that no two different lists of values feed the same bytes) */
+static void
+feed_text (GChecksum *sum, const char *value)
+{
+  guint8 head[9] = { 0 };
+  gsize len = value ? strlen (value) : 0;
+
+  head[0] = value ? 1 : 0;
+  for (guint i = 0; i < 8; i++)
+    head[1 + i] = (guint8) (len >> (8 * i));
+  g_checksum_update (sum, head, value ? sizeof head : 1);
+  if (value != NULL)
+    g_checksum_update (sum, (const guchar *) value, (gssize) len);
+}
+
+static void
+feed_count (GChecksum *sum, gint64 value)
+{
+  guint8 bytes[9] = { 0 };
+
+  bytes[0] = value != TR_COUNT_ABSENT;
+  for (guint i = 0; i < 8; i++)
+    bytes[1 + i] = (guint8) ((guint64) value >> (8 * i));
+  g_checksum_update (sum, bytes, bytes[0] ? sizeof bytes : 1);
+}
+
+/* tr_validate_fingerprint - the SHA-256 (hex) of the content of @report (normalised): every
+ * value that is stored from the JSON, in order; not the mail, not the JSON's layout */
+char *
+tr_validate_fingerprint (const TrReport *report)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  feed_text (sum, "tlsrptdb content 1");
+  feed_text (sum, report->organization_name);
+  feed_text (sum, report->contact_info);
+  feed_text (sum, report->report_id);
+  feed_text (sum, report->start_datetime ? report->start_datetime : report->start_datetime_raw);
+  feed_text (sum, report->end_datetime ? report->end_datetime : report->end_datetime_raw);
+  feed_count (sum, report->policies->len);
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      const TrPolicy *p = g_ptr_array_index (report->policies, i);
+
+      feed_text (sum, p->policy_type);
+      feed_text (sum, p->policy_domain);
+      feed_text (sum, p->policy_string);
+      feed_text (sum, p->mx_host);
+      feed_count (sum, p->total_successful_session_count);
+      feed_count (sum, p->total_failure_session_count);
+      feed_count (sum, p->failures->len);
+      for (guint j = 0; j < p->failures->len; j++)
+        {
+          const TrFailure *f = g_ptr_array_index (p->failures, j);
+
+          feed_text (sum, f->result_type);
+          feed_text (sum, f->sending_mta_ip);
+          feed_text (sum, f->receiving_mx_hostname);
+          feed_text (sum, f->receiving_mx_helo);
+          feed_text (sum, f->receiving_ip);
+          feed_count (sum, f->failed_session_count);
+          feed_text (sum, f->additional_information);
+          feed_text (sum, f->failure_reason_code);
+        }
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* synthesize_report_id - a hash of the JSON text when no report-id was sent (D9) */
+static void
+synthesize_report_id (TrReport *report)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  if (report->raw_json != NULL)
+    {
+      gsize len;
+      const guchar *data = g_bytes_get_data (report->raw_json, &len);
+
+      g_checksum_update (sum, data, (gssize) len);
+    }
+  g_free (report->report_id);
+  report->report_id = g_strconcat ("sha256:", g_checksum_get_string (sum), NULL);
+  report->report_id_synthesized = TRUE;
+  tr_report_warn (report, "report-id missing, synthesised from the JSON text");
+}
+
+/* tr_validate_report - normalise @report in place (see validate.h) */
+gboolean
+tr_validate_report (TrReport *report, const TrMailInfo *info, const char *filename,
+                    const char *received_at, const TrLimits *limits, GError **error)
+{
+  g_autofree char *latest = NULL;
+
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (limits != NULL, FALSE);
+
+  if (report->policies->len == 0 && is_blank (report->organization_name)
+      && is_blank (report->contact_info) && is_blank (report->report_id))
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_DATA,
+                   "report has no policies and nothing that names its sender");
+      return FALSE;
+    }
+  fix_texts (report, limits->max_string_length);
+  check_counts (report);
+  latest = tr_validate_latest (received_at);
+  fix_dates (report, filename, latest);
+  if (is_blank (report->report_id))
+    synthesize_report_id (report);
 
   g_free (report->reporter_key);
   report->reporter_key = compute_reporter_key (report, info);
-  fix_text (report, &report->reporter_key, "reporter key", max);
+  fix_text (report, &report->reporter_key, "reporter key", limits->max_string_length);
+  g_free (report->report_day);
+  report->report_day = report_day (report, info, received_at, latest);
+  g_free (report->fingerprint);
+  report->fingerprint = tr_validate_fingerprint (report);
   return TRUE;
 }

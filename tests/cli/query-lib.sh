@@ -31,3 +31,31 @@ csv_rows () {
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 print("%d x %s" % (len(rows), ",".join(sorted(set(str(len(r)) for r in rows)))))' "$1"
 }
+# undo_step_5 DB : take a database of this program back to schema 4 (before reports were told
+# apart by content, schema step 5), for the upgrade tests; the views and the trigger that read
+# the reports table are left out, as step 5 creates them again
+undo_step_5 () {
+  sql "$1" "DROP TRIGGER rejected_bytes_insert; DROP TRIGGER rejected_bytes_delete;
+    DROP TRIGGER rejected_bytes_update; DROP TABLE counters; DROP INDEX rejected_fingerprint;
+    ALTER TABLE rejected DROP COLUMN fingerprint; ALTER TABLE rejected DROP COLUMN deliveries;
+    ALTER TABLE rejected DROP COLUMN last_received_at; ALTER TABLE rejected DROP COLUMN raw_dropped;
+    DROP VIEW daily_failures; DROP VIEW report_failures; DROP VIEW daily_summary;
+    DROP VIEW report_sessions; DROP VIEW failure_details; DROP TRIGGER policies_summary;
+    CREATE TABLE reports_old (id INTEGER PRIMARY KEY, reporter_key TEXT NOT NULL,
+      organization_name TEXT, contact_info TEXT, report_id TEXT NOT NULL,
+      report_id_synthesized INTEGER NOT NULL DEFAULT 0, start_datetime TEXT, end_datetime TEXT,
+      report_day TEXT, raw_json TEXT NOT NULL, message_id TEXT, subject TEXT, mail_from TEXT,
+      mail_date TEXT, tls_report_domain TEXT, tls_report_submitter TEXT, received_at TEXT NOT NULL,
+      last_received_at TEXT NOT NULL, deliveries INTEGER NOT NULL DEFAULT 1, dkim_result TEXT,
+      dkim_domain TEXT, dkim_aligned INTEGER, UNIQUE (reporter_key, report_id));
+    INSERT INTO reports_old SELECT id, reporter_key, organization_name, contact_info, report_id,
+      report_id_synthesized, start_datetime, end_datetime, report_day, raw_json, message_id,
+      subject, mail_from, mail_date, tls_report_domain, tls_report_submitter, received_at,
+      last_received_at, deliveries, dkim_result, dkim_domain, dkim_aligned FROM reports;
+    DROP TABLE reports; ALTER TABLE reports_old RENAME TO reports;
+    CREATE INDEX reports_day ON reports (report_day);
+    CREATE INDEX reports_reporter_day ON reports (reporter_key, report_day);
+    CREATE TRIGGER reports_summary_delete AFTER DELETE ON reports BEGIN
+      DELETE FROM summary_sessions WHERE report_ref = OLD.id; END;
+    PRAGMA user_version = 4;"
+}

@@ -31,7 +31,7 @@ is "google sample: report columns" \
   "$(sql "$db" "SELECT reporter_key, report_day, deliveries, typeof(raw_json), received_at = last_received_at FROM reports")" \
   "google.example|2026-11-20|1|text|1"
 is "schema version and application id" \
-  "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "4 1414680660"
+  "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "5 1414680660"
 is "WAL mode" "$(sql "$db" "PRAGMA journal_mode")" "wal"
 is "failure counts sum" "$(sql "$db" "SELECT sum(failed_session_count) FROM failures")" \
   "$(sql "$db" "SELECT total_failure_session_count FROM policies")"
@@ -55,9 +55,17 @@ case $out in "stored one.example same-id: 1 policies, 1 failure details") pass "
   *) fail "stored: --verbose says so ($out)" ;; esac
 ingest "$db" "$TESTTMP/two.json"
 is "same report-id, other organisation: stored" "$(counts "$db")" "2 2 2 0"
-ingest "$db" "$TESTTMP/one-again.json"
-is "same report-id, same organisation (case differs): a repeat" \
+ingest "$db" "$TESTTMP/one.json"
+is "same report-id, same organisation, same content: a repeat" \
   "$(counts "$db") $(sql "$db" "SELECT deliveries FROM reports WHERE reporter_key = 'one.example'")" "2 2 2 0 2"
+# the same key (the reporter key is folded to lower case), other content (contact-info as
+# written): another report, kept beside the first, never a repeat of it
+ingest "$db" "$TESTTMP/one-again.json" --verbose
+is "same report-id, same organisation, other content: kept beside it" \
+  "$(counts "$db") $(sql "$db" "SELECT group_concat(deliveries, ' ') FROM reports WHERE reporter_key = 'one.example'")" "3 3 3 0 2 1"
+case $out in "stored one.example same-id: 1 policies, 1 failure details; CONFLICT: 1 other stored report of this reporter and report-id holds other content (all are kept)")
+  pass "other content: --verbose says it is a conflict" ;;
+  *) fail "other content: --verbose says it is a conflict ($out)" ;; esac
 
 # the MTA's locale changes nothing stored (ingest runs in the C locale): raw 8-bit Subjects,
 # in UTF-8 and in Latin-1, are stored as the same UTF-8 under every locale
@@ -105,7 +113,8 @@ is "not a report: raw bytes kept" "$(sql "$db" "SELECT raw_message = CAST(readfi
   "1|$(wc -c <"$TESTTMP/note.eml")|0|hello@example.org"
 ingest "$db" "$TESTTMP/note.eml" --reject
 is "not a report, --reject: exit 65" "$status" 65
-is "not a report, --reject: still kept" "$(sql "$db" "SELECT count(*) FROM rejected")" "2"
+is "not a report, --reject: still kept, once, its delivery counted" \
+  "$(sql "$db" "SELECT count(*), sum(deliveries) FROM rejected")" "1|2"
 case $err in "tlsrptdb ingest: hello@example.org: not a report"*) pass "--reject: one line on stderr" ;;
   *) fail "--reject: one line on stderr ($err)" ;; esac
 
@@ -113,11 +122,11 @@ case $err in "tlsrptdb ingest: hello@example.org: not a report"*) pass "--reject
 ingest "$db" "$SAMPLES/google.eml" --max-message-size 1K
 is "too large: exit 0" "$status" 0
 is "too large: kept truncated with the true size" \
-  "$(sql "$db" "SELECT length(raw_message), message_size, truncated, reason LIKE 'message too large%' FROM rejected WHERE id = 3")" \
+  "$(sql "$db" "SELECT length(raw_message), message_size, truncated, reason LIKE 'message too large%' FROM rejected WHERE id = 2")" \
   "1024|$(wc -c <"$SAMPLES/google.eml")|1|1"
 
 is "too large: the header still names the message" \
-  "$(sql "$db" "SELECT message_id IS NOT NULL FROM rejected WHERE id = 3")" "1"
+  "$(sql "$db" "SELECT message_id IS NOT NULL FROM rejected WHERE id = 2")" "1"
 
 # more report parts than --max-reports: those taken are stored, the message is kept for the rest
 db=$(newdb)

@@ -77,10 +77,10 @@ is "6m: a year ago removed" "$(sql "$db" "SELECT count(*) FROM reports")" "0"
 
 # --- rejected messages ---------------------------------------------------------------------------
 db=$(newdb)
-printf 'From: someone@example.org\nSubject: hello\n\nJust a note.\n' >"$TESTTMP/note.eml"
-ingest "$db" "$TESTTMP/note.eml"
-ingest "$db" "$TESTTMP/note.eml"
-ingest "$db" "$TESTTMP/note.eml"
+for n in 1 2 3; do
+  printf 'From: someone@example.org\nSubject: hello\n\nJust note %s.\n' $n >"$TESTTMP/note.eml"
+  ingest "$db" "$TESTTMP/note.eml"
+done
 add "$db" "$(days_ago 100)" old
 sql "$db" "UPDATE rejected SET received_at = '$(days_ago 91)T23:59:59Z' WHERE id = 1;
   UPDATE rejected SET received_at = '$(days_ago 90)T00:00:00Z' WHERE id = 2"
@@ -89,7 +89,7 @@ is "rejected, dry run" "$out" "would remove 1 rejected message received before $
 prune "$db" --older-than 90d --rejected-only
 is "rejected only: exit 0" "$status" 0
 is "rejected only: the message received before the day goes, not the reports" \
-  "$(sql "$db" "SELECT group_concat(id) FROM rejected") $(sql "$db" "SELECT count(*) FROM reports")" "2,3 1"
+  "$(sql "$db" "SELECT group_concat(id) FROM (SELECT id FROM rejected ORDER BY id)") $(sql "$db" "SELECT count(*) FROM reports")" "2,3 1"
 prune "$db" --older-than 90d
 is "both: the old report goes" "$out" \
   "removed 1 report (1 policies, 2 failure details) from before $(days_ago 90), and 0 rejected messages received before $(days_ago 90)"

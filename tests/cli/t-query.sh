@@ -166,16 +166,15 @@ wait "$writer"
 # --- an older database: refused with a way out, then upgraded with its summaries back-filled ------
 odb=$(newdb)
 for f in "$SAMPLES"/*.eml; do ingest "$odb" "$f"; done
-sql "$odb" "DROP VIEW daily_failures; DROP VIEW report_failures; DROP VIEW daily_summary; DROP VIEW report_sessions;
-  DROP VIEW failure_details; DROP TRIGGER policies_summary;
-  DROP TRIGGER reports_summary_delete; DROP TRIGGER policies_summary_delete; DROP TABLE summary_sessions;
+undo_step_5 "$odb"
+sql "$odb" "DROP TRIGGER reports_summary_delete; DROP TRIGGER policies_summary_delete; DROP TABLE summary_sessions;
   DROP TABLE summary_policy_failures; DROP INDEX reports_reporter_day; PRAGMA user_version = 2;"
 q query --db "$odb" summary
 is "schema 2: query exits 75" "$status" 75
 case $err in *"tlsrptdb upgrade"*) pass "schema 2: says how to upgrade" ;; *) fail "schema 2: says how to upgrade ($err)" ;; esac
 q upgrade --db "$odb"
 is "upgrade: exit 0" "$status" 0
-is "upgrade: schema 4" "$(sql "$odb" "PRAGMA user_version")" "4"
+is "upgrade: schema 5" "$(sql "$odb" "PRAGMA user_version")" "5"
 golden query-summary.txt "$TLSRPTDB" query --db "$odb" summary $S
 golden query-failures.csv "$TLSRPTDB" query --db "$odb" failures --format csv
 q upgrade --db "$TESTTMP/none2/reports.db"
@@ -185,6 +184,7 @@ is "upgrade of a missing database: 66" "$status" 66
 # to 4, where the store writes them: one row per policy, result type and MX, never counted twice
 tdb=$(newdb)
 for f in "$SAMPLES"/*.eml; do ingest "$tdb" "$f"; done
+undo_step_5 "$tdb"
 sql "$tdb" "CREATE TRIGGER failures_summary AFTER INSERT ON failures BEGIN
   INSERT INTO summary_policy_failures (policy_ref, result_type, receiving_mx, failed)
   VALUES (NEW.policy_ref, coalesce(NEW.result_type, '(none)'), lower(coalesce(NEW.receiving_mx_hostname, '')),
@@ -193,8 +193,8 @@ sql "$tdb" "CREATE TRIGGER failures_summary AFTER INSERT ON failures BEGIN
 golden query-summary.txt "$TLSRPTDB" query --db "$tdb" summary $S
 report_json schema3-upgrade >"$TESTTMP/schema3.json"
 ingest "$tdb" "$TESTTMP/schema3.json"
-is "schema 3: the next ingest upgrades to 4 and drops the trigger" \
-  "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "4|0"
+is "schema 3: the next ingest upgrades to 5 and drops the trigger" \
+  "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "5|0"
 failure_sums="SELECT policy_ref, coalesce(result_type, '(none)'), lower(coalesce(receiving_mx_hostname, '')),
   sum(coalesce(failed_session_count, 0)) FROM failures GROUP BY 1, 2, 3"
 is "schema 4: summary_policy_failures is exactly the sums of failures" \

@@ -42,6 +42,6 @@ check "hostile show json parses" json_ok "$EXPECTED/show-hostile.json"
 if grep -q "$(printf '\033')" "$EXPECTED/show-hostile.txt"; then fail "hostile show: no ESC in text"
 else pass "hostile show: no ESC in text"; fi
 if [ -n "$HAVE_PYTHON" ]; then
-  is "hostile show csv: header and one row" "$(csv_rows "$EXPECTED/show-hostile.csv")" "2 x 22"
+  is "hostile show csv: header and one row" "$(csv_rows "$EXPECTED/show-hostile.csv")" "2 x 23"
 fi
 done_testing

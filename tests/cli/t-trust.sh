@@ -47,7 +47,9 @@ is "--domains is repeatable" "$(sql "$db" "SELECT count(*) FROM reports")" "1"
 printf '[tlsrptdb]\ndomains = *.example.net; example.org\n' >"$conf"
 db=$(newdb)
 ingest "$db" "$SAMPLES/postfix-tlsrpt-reporter.eml" --config "$conf"
-is "wildcard domains from the config file" "$(counts "$db")" "$(printf '1 3 2 0')"
+is "wildcard domains from the config file: only the policies about them are stored" \
+  "$(counts "$db") $(sql "$db" "SELECT group_concat(coalesce(policy_domain, '-') || ':' || policy_index, ' ') FROM policies")" \
+  "1 2 2 0 example.org:1 -:2"
 
 # --- authenticity --------------------------------------------------------------------------------
 trust="--trusted-authserv-id mx.our.example"
@@ -77,7 +79,7 @@ with_ar "$SAMPLES/google.eml" "mx.our.example; dkim=pass header.d=attacker.examp
 ingest "$db" "$TESTTMP/m4" $trust --require-dkim
 is "dkim=pass for an unrelated domain: not authenticated" \
   "$(sql "$db" "SELECT reason FROM rejected")" \
-  "not authenticated: signed by attacker.example, not aligned with the reporter"
+  "not authenticated: signed by attacker.example, not aligned with the reporter google.example"
 ingest "$db" "$TESTTMP/m4" $trust
 is "without require-dkim: stored, marked not aligned" \
   "$(sql "$db" "SELECT dkim_result, dkim_aligned FROM reports")" "pass|0"

@@ -43,10 +43,3 @@ report_failures () {
   printf '{"organization-name":"Example Sender","date-range":{"start-datetime":"2026-11-20T00:00:00Z","end-datetime":"2026-11-20T23:59:59Z"},"contact-info":"tlsrpt@sender.example","report-id":"%s","policies":[{"policy":{"policy-type":"sts","policy-string":["version: STSv1","mode: enforce","mx: mx.example.com","max_age: 86400"],"policy-domain":"example.com","mx-host":["mx.example.com"]},"summary":{"total-successful-session-count":5,"total-failure-session-count":%d},"failure-details":[%s]}]}\n' "$1" "$2" "${_failure_details[$2]}"
 }
 
-# mail_gzip ID JSONFILE : a report email (multipart/report, application/tlsrpt+gzip, base64) on stdout
-mail_gzip () {
-  printf 'From: noreply-tlsrpt@sender.example\nTo: tls-reports@example.com\nSubject: Report Domain: example.com Submitter: sender.example Report-ID: <%s>\nMessage-ID: <%s@sender.example>\nDate: Fri, 20 Nov 2026 01:00:00 +0000\nTLS-Report-Domain: example.com\nTLS-Report-Submitter: sender.example\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type="tlsrpt"; boundary="b-%s"\n\n--b-%s\nContent-Type: text/plain; charset=utf-8\n\nThis is an aggregate TLS report from sender.example.\n\n--b-%s\nContent-Type: application/tlsrpt+gzip; name="sender.example!example.com!1795132800!1795219199!%s.json.gz"\nContent-Disposition: attachment; filename="sender.example!example.com!1795132800!1795219199!%s.json.gz"\nContent-Transfer-Encoding: base64\n\n' \
-    "$1" "$1" "$1" "$1" "$1" "$1" "$1"
-  gzip -c <"$2" | base64
-  printf '\n--b-%s--\n' "$1"
-}

@@ -26,15 +26,48 @@ test_json (void)
 static void
 test_csv (void)
 {
-  g_autofree char *plain = tr_output_csv_field ("example.com");
-  g_autofree char *quoted = tr_output_csv_field (hostile);
-  g_autofree char *space = tr_output_csv_field (" x");
-  g_autofree char *empty = tr_output_csv_field ("");
+  g_autofree char *plain = tr_output_csv_field ("example.com", TRUE);
+  g_autofree char *quoted = tr_output_csv_field (hostile, TRUE);
+  g_autofree char *space = tr_output_csv_field (" x", TRUE);
+  g_autofree char *empty = tr_output_csv_field ("", TRUE);
 
   g_assert_cmpstr (plain, ==, "example.com");
   g_assert_cmpstr (quoted, ==, "\"a,\"\"b\"\"\r\nc\td\x01\x7f\xc2\x85\xe2\x80\xae|\xef\xbf\xbd!\"");
   g_assert_cmpstr (space, ==, "\" x\"");
   g_assert_cmpstr (empty, ==, "");
+}
+
+/* test_csv_formulas - cells a spreadsheet would evaluate are neutralised, unless exact */
+static void
+test_csv_formulas (void)
+{
+  static const struct
+  {
+    const char *value, *guarded;
+  } cases[] = {
+    { "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+    { "+cmd|' /C calc'!A0", "\"'+cmd|' /C calc'!A0\"" },
+    { "-2+3", "\"'-2+3\"" },
+    { "@SUM(A1)", "\"'@SUM(A1)\"" },
+    { "\t=1", "\"'\t=1\"" },
+    { "\r=1", "\"'\r=1\"" },
+    { "a=b", "a=b" },
+    { "'quoted", "'quoted" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *guarded = tr_output_csv_field (cases[i].value, TRUE);
+      g_autofree char *exact = tr_output_csv_field (cases[i].value, FALSE);
+
+      g_autofree char *plain = tr_output_csv_field (
+          cases[i].value + (cases[i].value[0] == '\t' || cases[i].value[0] == '\r'), TRUE);
+
+      g_assert_cmpstr (guarded, ==, cases[i].guarded);
+      /* exact: no quote is added; quoted only where RFC 4180 needs it */
+      g_assert_true (strchr (exact, '\'') == NULL || strchr (cases[i].value, '\'') != NULL);
+      (void) plain;
+    }
 }
 
 static void
@@ -147,8 +180,10 @@ test_format_parse (void)
 
   g_assert_true (tr_format_parse ("csv", &format, NULL));
   g_assert_cmpint (format, ==, TR_FORMAT_CSV);
+  g_assert_true (tr_format_parse ("csv-exact", &format, NULL));
+  g_assert_cmpint (format, ==, TR_FORMAT_CSV_EXACT);
   g_assert_false (tr_format_parse ("xml", &format, &error));
-  g_assert_nonnull (strstr (error->message, "expected text, json or csv"));
+  g_assert_nonnull (strstr (error->message, "expected text, json, csv or csv-exact"));
 }
 
 int
@@ -157,6 +192,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/output/json/escape", test_json);
   g_test_add_func ("/output/csv/escape", test_csv);
+  g_test_add_func ("/output/csv/formulas", test_csv_formulas);
   g_test_add_func ("/output/text/escape", test_text);
   g_test_add_func ("/output/listing", test_listing);
   g_test_add_func ("/output/empty", test_empty);

@@ -3,10 +3,12 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "schema.h"
 #include "store.h"
+#include "validate.h"
 
 typedef struct
 {
@@ -75,6 +77,17 @@ make_report (const char *reporter, const char *id, guint n_failures)
       g_ptr_array_add (policy->failures, failure);
     }
   g_ptr_array_add (report->policies, policy);
+  report->report_day = g_strdup ("2026-11-20");
+  report->fingerprint = tr_validate_fingerprint (report);
+  return report;
+}
+
+/* refingerprint - @report after a change of its content */
+static TrReport *
+refingerprint (TrReport *report)
+{
+  g_free (report->fingerprint);
+  report->fingerprint = tr_validate_fingerprint (report);
   return report;
 }
 
@@ -179,6 +192,27 @@ test_rollback (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 0);
 }
 
+/* reject - keep @raw in `rejected` in its own transaction; the outcome */
+static TrRejectedOutcome
+reject (TrStore *store, GBytes *raw, guint64 size, const char *fingerprint, gboolean count)
+{
+  g_autoptr (GError) error = NULL;
+  TrRejectedMessage message = {
+    .raw = raw,
+    .message_size = size,
+    .reason = "message too large",
+    .received_at = "2026-11-21T06:00:00Z",
+    .fingerprint = fingerprint,
+  };
+  TrRejectedOutcome outcome = TR_REJECTED_KNOWN;
+
+  g_assert_true (tr_store_begin (store, &error));
+  g_assert_true (tr_store_add_rejected (store, &message, count, &outcome, &error));
+  g_assert_true (tr_store_commit (store, &error));
+  g_assert_no_error (error);
+  return outcome;
+}
+
 static void
 test_rejected (Fixture *f, gconstpointer data)
 {
@@ -186,13 +220,126 @@ test_rejected (Fixture *f, gconstpointer data)
   g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
   g_autoptr (GBytes) raw = g_bytes_new_static ("abc\0def", 7);
 
-  g_assert_true (tr_store_begin (store, &error));
-  g_assert_true (tr_store_add_rejected (store, raw, 7000, "message too large", NULL,
-                                        "2026-11-21T06:00:00Z", &error));
-  g_assert_true (tr_store_commit (store, &error));
+  g_assert_cmpint (reject (store, raw, 7000, "f1", TRUE), ==, TR_REJECTED_KEPT);
   g_assert_cmpint (query_int (store, "SELECT length(raw_message) FROM rejected"), ==, 7);
   g_assert_cmpint (query_int (store, "SELECT truncated FROM rejected"), ==, 1);
   g_assert_cmpint (query_int (store, "SELECT message_size FROM rejected"), ==, 7000);
+  /* the same message again: counted, not kept twice; for import, not even counted */
+  g_assert_cmpint (reject (store, raw, 7000, "f1", TRUE), ==, TR_REJECTED_REPEAT);
+  g_assert_cmpint (reject (store, raw, 7000, "f1", FALSE), ==, TR_REJECTED_KNOWN);
+  g_assert_cmpint (query_int (store, "SELECT count(*) || deliveries FROM rejected"), ==, 12);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 7);
+}
+
+/* the rejected budget: beyond it a message's facts are kept, not its bytes; room made later
+ * lets a repeat keep them */
+static void
+test_rejected_budget (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (GBytes) raw = g_bytes_new_static ("0123456789", 10);
+
+  tr_store_set_rejected_budget (store, 25);
+  g_assert_cmpint (reject (store, raw, 10, "a", TRUE), ==, TR_REJECTED_KEPT);
+  g_assert_cmpint (reject (store, raw, 10, "b", TRUE), ==, TR_REJECTED_KEPT);
+  g_assert_cmpint (reject (store, raw, 10, "c", TRUE), ==, TR_REJECTED_KEPT_WITHOUT_BYTES);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 20);
+  g_assert_cmpint (
+      query_int (store, "SELECT length(raw_message) + raw_dropped FROM rejected WHERE id = 3"), ==,
+      1);
+  g_assert_cmpint (
+      sqlite3_exec (tr_store_db (store), "DELETE FROM rejected WHERE id = 1", NULL, NULL, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 10);
+  g_assert_cmpint (reject (store, raw, 10, "c", TRUE), ==, TR_REJECTED_REPEAT);
+  g_assert_cmpint (
+      query_int (store, "SELECT length(raw_message) * 10 + raw_dropped FROM rejected WHERE id = 3"),
+      ==, 100);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 20);
+}
+
+/* the same reporter and report-id with other content is another report, kept beside the
+ * first; each is then a repeat of itself */
+static void
+test_conflict (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrReport) forged = make_report ("google.com", "2026-11-20_example.com", 0);
+  g_autoptr (TrReport) real = make_report ("google.com", "2026-11-20_example.com", 3);
+  TrStoreResult result;
+  gboolean found = FALSE;
+
+  add (store, forged, &result);
+  g_assert_cmpint (result.outcome, ==, TR_STORE_STORED);
+  g_assert_cmpuint (result.same_key, ==, 0);
+  add (store, real, &result);
+  g_assert_cmpint (result.outcome, ==, TR_STORE_STORED);
+  g_assert_cmpuint (result.same_key, ==, 1);
+  g_assert_cmpuint (result.n_failures, ==, 3);
+  add (store, real, &result);
+  g_assert_cmpint (result.outcome, ==, TR_STORE_DUPLICATE);
+  g_assert_cmpuint (result.same_key, ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT group_concat(deliveries, '') FROM reports"), ==, 12);
+  g_assert_true (tr_store_has_report (store, real, &found, &error));
+  g_assert_true (found);
+  /* a count changed is other content */
+  ((TrPolicy *) g_ptr_array_index (real->policies, 0))->total_successful_session_count = 11;
+  g_assert_true (tr_store_has_report (store, refingerprint (real), &found, &error));
+  g_assert_false (found);
+}
+
+/* an authenticated delivery of a report stored unauthenticated records its verdict */
+static void
+test_authenticate (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrReport) forged = make_report ("google.com", "id", 1);
+  g_autoptr (TrReport) real = make_report ("google.com", "id", 1);
+  TrStoreResult result;
+
+  forged->dkim_result = g_strdup ("none");
+  real->dkim_result = g_strdup ("pass");
+  real->dkim_domain = g_strdup ("google.com");
+  real->dkim_aligned = 1;
+  add (store, forged, &result);
+  add (store, real, &result);
+  g_assert_cmpint (result.outcome, ==, TR_STORE_DUPLICATE);
+  g_assert_true (result.authenticated_now);
+  g_assert_cmpstr (query_text (store, "SELECT dkim_result || dkim_aligned FROM reports"), ==,
+                   "pass1");
+  /* and an unauthenticated one after it changes nothing */
+  add (store, forged, &result);
+  g_assert_false (result.authenticated_now);
+  g_assert_cmpstr (query_text (store, "SELECT dkim_result || deliveries FROM reports"), ==,
+                   "pass3");
+}
+
+/* what cannot be a database file is refused, and nothing is created */
+static void
+test_paths (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dangling = g_build_filename (f->dir, "dangling.db", NULL);
+  g_autofree char *target = g_build_filename (f->dir, "nowhere", "x.db", NULL);
+  const char *paths[]
+      = { "/dev/null", "/dev/full", "/", "postgresql://db/x", "file:x.db", "", dangling };
+
+  g_assert_cmpint (symlink (target, dangling), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    for (int mode = TR_STORE_READ_ONLY; mode <= TR_STORE_READ_WRITE; mode++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (TrStore) store = tr_store_open (paths[i], (TrStoreMode) mode, &error);
+
+        g_assert_null (store);
+        g_assert_error (error, TR_ERROR, TR_ERROR_CONFIG);
+      }
+  g_assert_false (g_file_test ("/dev/null-journal", G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test ("/dev/null-wal", G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test ("postgresql:", G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -270,6 +417,56 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
                    1);
 }
 
+/* schema step 5 builds the reports table again: ids, policies, failure details and summaries
+ * stay; a row stored before (no fingerprint) is a repeat of any report of its key */
+static void
+test_migrate_v4 (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autoptr (TrStore) store = NULL;
+  g_autoptr (TrReport) again = make_report ("a", "b", 1);
+  TrStoreResult result;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (sqlite3_exec (db, tr_schema_migrations[i], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db,
+                    "PRAGMA user_version = 4; PRAGMA application_id = 1414680660;"
+                    "INSERT INTO reports (id, reporter_key, report_id, raw_json, report_day,"
+                    " received_at, last_received_at) VALUES (7, 'a', 'b', '{}', '2026-11-20',"
+                    " 'x', 'x');"
+                    "INSERT INTO policies (report_ref, policy_index, policy_type, policy_domain,"
+                    " total_successful_session_count) VALUES (7, 0, 'sts', 'example.com', 5);"
+                    "INSERT INTO failures (policy_ref, result_type) VALUES (1, 'x');"
+                    "INSERT INTO rejected (received_at, reason, raw_message, message_size)"
+                    " VALUES ('x', 'y', X'0102', 2)",
+                    NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports WHERE id = 7"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM policies"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT successful FROM report_sessions"), ==, 5);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 2);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  add (store, again, &result);
+  g_assert_cmpint (result.outcome, ==, TR_STORE_DUPLICATE);
+  g_assert_cmpint (result.report_row, ==, 7);
+  /* the summaries follow a report that is deleted, as before */
+  g_assert_cmpint (sqlite3_exec (tr_store_db (store), "DELETE FROM reports", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM summary_sessions"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,9 +476,14 @@ main (int argc, char **argv)
   ADD ("/store/dedup", test_dedup);
   ADD ("/store/rollback", test_rollback);
   ADD ("/store/rejected", test_rejected);
+  ADD ("/store/rejected-budget", test_rejected_budget);
+  ADD ("/store/conflict", test_conflict);
+  ADD ("/store/authenticate", test_authenticate);
+  ADD ("/store/paths", test_paths);
   ADD ("/store/newer-schema", test_newer_schema);
   ADD ("/store/missing-read-only", test_missing_read_only);
   ADD ("/store/foreign", test_foreign);
   ADD ("/store/migrate-v1", test_migrate_v1);
+  ADD ("/store/migrate-v4", test_migrate_v4);
   return g_test_run ();
 }

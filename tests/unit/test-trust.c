@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "trust.h"
+#include "validate.h"
 
 /* judge - the verdict on a report from @contact with the Authentication-Results @headers */
 static TrReport *
@@ -11,6 +12,7 @@ judge (const char *contact, const char *submitter, const char *const *headers, c
   g_autoptr (TrMailInfo) info = tr_mail_info_new ();
 
   report->contact_info = g_strdup (contact);
+  report->reporter_key = tr_validate_contact_domain (contact); /* as validate.c files it */
   info->tls_report_submitter = g_strdup (submitter);
   for (guint i = 0; headers[i] != NULL; i++)
     g_ptr_array_add (info->auth_results, g_strdup (headers[i]));
@@ -118,6 +120,43 @@ test_hostile_values (void)
   g_assert_nonnull (r->dkim_result);
 }
 
+/* a header the sender planted below a trusted one without a DKIM result is not believed */
+static void
+test_planted_below_spf_only (void)
+{
+  const char *const headers[] = { "mx.our.example; spf=pass smtp.mailfrom=google.com",
+                                  "mx.our.example; dkim=pass header.d=google.com", NULL };
+  g_autoptr (TrReport) r = judge ("x@google.com", "google.com", headers, trusted_mx);
+
+  g_assert_cmpstr (r->dkim_result, ==, "none");
+  g_assert_cmpint (r->dkim_aligned, ==, -1);
+}
+
+/* the submitter header the sender writes does not make a signature aligned: only the name the
+ * report is filed under does */
+static void
+test_submitter_not_counted (void)
+{
+  const char *const headers[] = { "mx.our.example; dkim=pass header.d=evil.example", NULL };
+  g_autoptr (TrReport) r
+      = judge ("smtp-tls-reporting@google.com", "evil.example", headers, trusted_mx);
+
+  g_assert_cmpstr (r->dkim_result, ==, "pass");
+  g_assert_cmpint (r->dkim_aligned, ==, 0);
+}
+
+/* a contact-info URL with an '@' in its path is filed under its host, and aligned against it */
+static void
+test_url_contact (void)
+{
+  const char *const headers[] = { "mx.our.example; dkim=pass header.d=evil.example", NULL };
+  g_autoptr (TrReport) r
+      = judge ("https://google.example/@evil.example", "evil.example", headers, trusted_mx);
+
+  g_assert_cmpstr (r->reporter_key, ==, "google.example");
+  g_assert_cmpint (r->dkim_aligned, ==, 0);
+}
+
 static void
 test_org_domain (void)
 {
@@ -165,6 +204,29 @@ test_scope (void)
   g_assert_true (tr_trust_in_scope (report, info, ours, NULL));
 }
 
+/* of a report about several domains only the policies about ours are kept, in order */
+static void
+test_keep_in_scope (void)
+{
+  g_autoptr (TrReport) report = tr_report_new ();
+  char *ours[] = { "example.com", NULL };
+  const char *domains[] = { "other.example", "example.com", "x.other.example", "EXAMPLE.com." };
+
+  for (guint i = 0; i < G_N_ELEMENTS (domains); i++)
+    {
+      TrPolicy *policy = tr_policy_new ();
+
+      policy->index = i;
+      policy->policy_domain = g_strdup (domains[i]);
+      g_ptr_array_add (report->policies, policy);
+    }
+  g_assert_cmpuint (tr_trust_keep_in_scope (report, NULL, NULL), ==, 0);
+  g_assert_cmpuint (tr_trust_keep_in_scope (report, NULL, ours), ==, 2);
+  g_assert_cmpuint (report->policies->len, ==, 2);
+  g_assert_cmpuint (((TrPolicy *) g_ptr_array_index (report->policies, 0))->index, ==, 1);
+  g_assert_cmpuint (((TrPolicy *) g_ptr_array_index (report->policies, 1))->index, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -177,7 +239,11 @@ main (int argc, char **argv)
   g_test_add_func ("/trust/dkim/several-signatures", test_several_signatures);
   g_test_add_func ("/trust/dkim/not-configured", test_not_configured);
   g_test_add_func ("/trust/dkim/hostile", test_hostile_values);
+  g_test_add_func ("/trust/dkim/planted-below-spf-only", test_planted_below_spf_only);
+  g_test_add_func ("/trust/dkim/submitter-not-counted", test_submitter_not_counted);
+  g_test_add_func ("/trust/dkim/url-contact", test_url_contact);
   g_test_add_func ("/trust/org-domain", test_org_domain);
   g_test_add_func ("/trust/scope", test_scope);
+  g_test_add_func ("/trust/keep-in-scope", test_keep_in_scope);
   return g_test_run ();
 }

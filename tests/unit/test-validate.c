@@ -7,6 +7,9 @@
 #include "error.h"
 #include "validate.h"
 
+/* when the reports of these tests arrived */
+#define RECEIVED "2026-12-01T08:00:00Z"
+
 /* decode_str - a report decoded from @text with default limits (must succeed) */
 static TrReport *
 decode_str (const char *text)
@@ -28,7 +31,7 @@ validate (TrReport *report, const TrMailInfo *info, const char *filename)
   TrLimits limits = TR_LIMITS_INIT;
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (tr_validate_report (report, info, filename, &limits, &error));
+  g_assert_true (tr_validate_report (report, info, filename, RECEIVED, &limits, &error));
   g_assert_no_error (error);
 }
 
@@ -235,7 +238,7 @@ test_nothing_left (void)
   g_autoptr (TrReport) only_policy = decode_str ("{\"policies\":[{}]}");
   g_autoptr (GError) error = NULL;
 
-  g_assert_false (tr_validate_report (empty, NULL, NULL, &limits, &error));
+  g_assert_false (tr_validate_report (empty, NULL, NULL, RECEIVED, &limits, &error));
   g_assert_error (error, TR_ERROR, TR_ERROR_DATA);
   validate (with_id, NULL, NULL);
   validate (only_policy, NULL, NULL);
@@ -258,7 +261,7 @@ test_cut_utf8 (void)
   TrFailure *f;
 
   limits.max_string_length = 5;
-  g_assert_true (tr_validate_report (r, NULL, NULL, &limits, &error));
+  g_assert_true (tr_validate_report (r, NULL, NULL, RECEIVED, &limits, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (r->organization_name, ==, "ab\xc3\xa9"); /* 4 bytes: é not split */
   g_assert_cmpstr (r->report_id, ==, "abcde");
@@ -286,6 +289,159 @@ test_repair_utf8 (void)
   g_assert_true (g_str_has_prefix (r->report_id, "id"));
 }
 
+/* counts beyond belief are dropped, so that no sum over a report can overflow */
+static void
+test_counts_beyond_belief (void)
+{
+  g_autoptr (TrReport) r = decode_str (
+      "{\"report-id\":\"r\",\"policies\":[{\"summary\":{\"total-successful-session-count\":"
+      "9223372036854775807,\"total-failure-session-count\":5},\"failure-details\":["
+      "{\"result-type\":\"a\",\"failed-session-count\":9223372036854775807},"
+      "{\"result-type\":\"b\",\"failed-session-count\":1000000000000},"
+      "{\"result-type\":\"c\",\"failed-session-count\":3}]}]}");
+  TrPolicy *p;
+
+  validate (r, NULL, NULL);
+  p = g_ptr_array_index (r->policies, 0);
+  g_assert_cmpint (p->total_successful_session_count, ==, TR_COUNT_ABSENT);
+  g_assert_cmpint (p->total_failure_session_count, ==, 5);
+  g_assert_cmpint (((TrFailure *) g_ptr_array_index (p->failures, 0))->failed_session_count, ==,
+                   TR_COUNT_ABSENT);
+  g_assert_cmpint (((TrFailure *) g_ptr_array_index (p->failures, 1))->failed_session_count, ==,
+                   TR_COUNT_MAX);
+  g_assert_cmpint (((TrFailure *) g_ptr_array_index (p->failures, 2))->failed_session_count, ==, 3);
+  g_assert_true (has_warning (r, "beyond belief"));
+}
+
+/* the counts of one report add up to at most TR_REPORT_COUNT_MAX */
+static void
+test_counts_report_total (void)
+{
+  g_autoptr (TrReport) r = tr_report_new ();
+  gint64 total = 0;
+
+  r->report_id = g_strdup ("r");
+  for (guint i = 0; i < 5000; i++)
+    {
+      TrPolicy *p = tr_policy_new ();
+
+      p->total_successful_session_count = TR_COUNT_MAX;
+      g_ptr_array_add (r->policies, p);
+    }
+  validate (r, NULL, NULL);
+  for (guint i = 0; i < r->policies->len; i++)
+    {
+      TrPolicy *p = g_ptr_array_index (r->policies, i);
+
+      if (p->total_successful_session_count != TR_COUNT_ABSENT)
+        total += p->total_successful_session_count;
+    }
+  g_assert_cmpint (total, <=, TR_REPORT_COUNT_MAX);
+  g_assert_cmpint (total, >, TR_REPORT_COUNT_MAX - TR_COUNT_MAX);
+  g_assert_true (has_warning (r, "past"));
+}
+
+/* date-times far after the report arrived are not believed; the day falls back */
+static void
+test_future (void)
+{
+  g_autoptr (TrReport) r = decode_str (
+      "{\"report-id\":\"r\",\"date-range\":{\"start-datetime\":\"9999-12-31T00:00:00Z\","
+      "\"end-datetime\":\"2026-12-02T23:59:59Z\"},\"policies\":[]}");
+  g_autoptr (TrReport) f = decode_str (
+      "{\"report-id\":\"r\",\"date-range\":{\"start-datetime\":\"2027-01-01T00:00:00Z\"},"
+      "\"policies\":[]}");
+  g_autoptr (TrReport) soon = decode_str (
+      "{\"report-id\":\"r\",\"date-range\":{\"start-datetime\":\"2026-12-02T00:00:00Z\"},"
+      "\"policies\":[]}");
+  g_autoptr (TrMailInfo) info = tr_mail_info_new ();
+
+  validate (r, NULL, NULL);
+  g_assert_null (r->start_datetime);
+  g_assert_cmpstr (r->end_datetime, ==, "2026-12-02T23:59:59Z"); /* within two days */
+  g_assert_cmpstr (r->report_day, ==, "2026-12-01");             /* the day it arrived */
+  g_assert_true (has_warning (r, "in the future"));
+  /* a future filename is no fallback; a future Date: is none either */
+  info->date = g_strdup ("2099-01-01T00:00:00Z");
+  validate (f, info, "google.example!example.com!4102444800!4102531199.json.gz");
+  g_assert_null (f->start_datetime);
+  g_assert_cmpstr (f->report_day, ==, "2026-12-01");
+  validate (soon, NULL, NULL);
+  g_assert_cmpstr (soon->report_day, ==, "2026-12-02");
+}
+
+/* the day of a report: its start, else a believable Date:, else the day it arrived */
+static void
+test_report_day (void)
+{
+  g_autoptr (TrReport) r = decode_str ("{\"report-id\":\"r\",\"policies\":[]}");
+  g_autoptr (TrMailInfo) info = tr_mail_info_new ();
+
+  info->date = g_strdup ("2026-11-29T23:00:00Z");
+  validate (r, info, NULL);
+  g_assert_cmpstr (r->report_day, ==, "2026-11-29");
+}
+
+/* contact-info is read one way, for filing and for alignment alike */
+static void
+test_contact_domain (void)
+{
+  static const struct
+  {
+    const char *contact, *domain;
+  } cases[] = {
+    { "mailto:smtp-tls-reporting@google.com", "google.com" },
+    { "Name <TLSRPT@Example.COM>", "example.com" },
+    { "https://google.example/@evil.example", "google.example" },
+    { "https://user@google.example:8443/x?y@evil.example", "google.example" },
+    { "http://[2001:db8::1]/", "2001:db8::1" },
+    { "https://", NULL },
+    { "no domain", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *domain = tr_validate_contact_domain (cases[i].contact);
+
+      g_assert_cmpstr (domain, ==, cases[i].domain);
+    }
+}
+
+/* the fingerprint is of the content: the same values in another layout are the same report,
+ * another count or name is not */
+static void
+test_fingerprint (void)
+{
+  static const char *const same[] = {
+    "{\"report-id\":\"r\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\"},"
+    "\"summary\":{\"total-successful-session-count\":5}}]}",
+    "{ \"policies\" : [ { \"summary\" : { \"total-successful-session-count\" : 5 },\n"
+    "  \"policy\" : { \"policy-type\" : \"sts\" } } ], \"report-id\" : \"r\" }",
+  };
+  static const char *const other[] = {
+    "{\"report-id\":\"r\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\"},"
+    "\"summary\":{\"total-successful-session-count\":6}}]}",
+    "{\"report-id\":\"r\",\"policies\":[{\"policy\":{\"policy-type\":\"tlsa\"},"
+    "\"summary\":{\"total-successful-session-count\":5}}]}",
+    "{\"report-id\":\"r\",\"organization-name\":\"x\",\"policies\":[{\"policy\":"
+    "{\"policy-type\":\"sts\"},\"summary\":{\"total-successful-session-count\":5}}]}",
+  };
+  g_autoptr (TrReport) a = decode_str (same[0]);
+  g_autoptr (TrReport) b = decode_str (same[1]);
+
+  validate (a, NULL, NULL);
+  validate (b, NULL, NULL);
+  g_assert_cmpuint (strlen (a->fingerprint), ==, 64);
+  g_assert_cmpstr (a->fingerprint, ==, b->fingerprint);
+  for (guint i = 0; i < G_N_ELEMENTS (other); i++)
+    {
+      g_autoptr (TrReport) c = decode_str (other[i]);
+
+      validate (c, NULL, NULL);
+      g_assert_cmpstr (a->fingerprint, !=, c->fingerprint);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,6 +461,12 @@ main (int argc, char **argv)
   g_test_add_func ("/validate/nothing-left", test_nothing_left);
   g_test_add_func ("/validate/cut/utf8", test_cut_utf8);
   g_test_add_func ("/validate/repair/utf8", test_repair_utf8);
+  g_test_add_func ("/validate/counts/beyond-belief", test_counts_beyond_belief);
+  g_test_add_func ("/validate/counts/report-total", test_counts_report_total);
+  g_test_add_func ("/validate/dates/future", test_future);
+  g_test_add_func ("/validate/report-day", test_report_day);
+  g_test_add_func ("/validate/contact-domain", test_contact_domain);
+  g_test_add_func ("/validate/fingerprint", test_fingerprint);
 
   return g_test_run ();
 }
