@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       return 0;
     }
   if (tr_validate_report (report, NULL, size % 2 ? "google.example!example.com!1!2.json.gz" : NULL,
-                          &limits, &error))
+                          "2026-12-01T00:00:00Z", &limits, &error))
     {
       g_assert (report->reporter_key != NULL && report->report_id != NULL);
     }

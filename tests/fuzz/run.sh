@@ -5,16 +5,19 @@
 # input is kept in $FUZZ_OUT, default build-fuzz/findings), 77 when clang cannot be had.
 #
 # Environment: FUZZ_BUILD (default <repo>/build-fuzz), FUZZ_OUT, FUZZ_TARGETS ("fuzz-mail
-# fuzz-decode fuzz-trust").  A finding of fuzz-mail or fuzz-decode becomes a regression input:
-# tests/corpus/i_fuzz_<name> with a LIST line; one of fuzz-trust, a case in tests/unit/test-trust.c.
-# fuzz-trust starts from its own seeds (tests/fuzz/seeds-trust/: lines, not messages).
+# fuzz-decode fuzz-trust fuzz-dedup").  A finding of fuzz-mail or fuzz-decode becomes a regression
+# input: tests/corpus/i_fuzz_<name> with a LIST line; one of fuzz-trust, a case in
+# tests/unit/test-trust.c; one of fuzz-dedup, a case in tests/unit/test-store.c.
+# fuzz-trust starts from its own seeds (tests/fuzz/seeds-trust/: lines, not messages);
+# fuzz-dedup from pairs of the samples' reports (two reports and Authentication-Results lines,
+# separated by NUL bytes), made here.
 set -u
 seconds=${1:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=${FUZZ_BUILD:-$repo/build-fuzz}
 out=${FUZZ_OUT:-$build/findings}
-targets=${FUZZ_TARGETS:-fuzz-mail fuzz-decode fuzz-trust}
+targets=${FUZZ_TARGETS:-fuzz-mail fuzz-decode fuzz-trust fuzz-dedup}
 
 # clang and its fuzzer runtime (Debian 12: clang 14)
 if ! command -v clang >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
@@ -54,6 +57,22 @@ for path in sys.argv[2:]:
             if data:
                 open("%s/part-%s-%d" % (out, path.rsplit("/", 1)[-1], i), "wb").write(data)
 PY
+  # fuzz-dedup: each sample report with itself, with another, and with a copy of other content
+  mkdir -p "$work/seeds-dedup"
+  python3 - "$work/seeds-dedup" "$work"/seeds/part-* <<'PY'
+import gzip, sys
+out, parts = sys.argv[1], sys.argv[2:]
+ar = b"\0mx.our.example; dkim=pass header.d=google.example\nmx.our.example; dkim=pass header.d=evil.example"
+reports = []
+for p in parts:
+    data = open(p, "rb").read()
+    reports.append(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+for i, r in enumerate(reports):
+    other = reports[(i + 1) % len(reports)]
+    changed = r.replace(b"1", b"2", 1)
+    for j, pair in enumerate((r + b"\0" + r, r + b"\0" + other, r + b"\0" + changed + ar)):
+        open("%s/pair-%d-%d" % (out, i, j), "wb").write(pair)
+PY
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
@@ -65,6 +84,7 @@ for t in $targets; do
   mkdir -p "$work/corpus-$t"
   case $t in
     fuzz-trust) cp "$here"/seeds-trust/* "$work/corpus-$t/" ;;
+    fuzz-dedup) cp "$work"/seeds-dedup/* "$work/corpus-$t/" ;;
     *) cp "$work"/seeds/* "$work/corpus-$t/" ;;
   esac
   "$build/tests/fuzz/$t" "$work/corpus-$t" -dict="$here/tlsrpt.dict" -max_total_time="$seconds" \
