@@ -63,3 +63,14 @@ remove_mtas_except () {
     DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq opensmtpd >/dev/null 2>&1
   fi
 }
+# mailbox_user NAME : a local user with the home $W/NAME, for procmail and Dovecot (mta_setup first)
+mailbox_user () {
+  id "$1" >/dev/null 2>&1 || useradd --home-dir "$W/$1" --shell /bin/sh "$1"
+  usermod -d "$W/$1" "$1" >/dev/null 2>&1 # an earlier run with another MTA_WORKDIR
+  install -d -o "$1" -g "$1" -m 0750 "$W/$1"
+}
+# as_user USER CMD... : run CMD as USER, without the test's TLSRPTDB_CONFIG (as the MTA runs it)
+as_user () { local u=$1; shift; env -u TLSRPTDB_CONFIG runuser -u "$u" -- "$@"; }
+# addressed_to ADDR FILE : FILE with its To: header replaced by ADDR (the address that procmail
+# recipes and Sieve scripts look for; the samples are addressed to various tlsrpt@ addresses)
+addressed_to () { sed "1,/^\r\?\$/s/^To:[^\r]*/To: $1/" "$2"; }
