@@ -1,5 +1,5 @@
 # common.sh - shared by the tests in tests/mta (sourced after tests/stress/lib.sh)
-# shellcheck shell=bash disable=SC2034,SC2154 # CONTRIB is for the tests, $outcome from their deliver
+# shellcheck shell=bash disable=SC2034,SC2154 # CONTRIB: for the tests; $outcome: their deliver
 #
 # The binary is copied to $W/bin (every directory up to it readable by the pipe's users), the
 # databases live in $W/alias (owned by nobody, for the alias) and $W/pipe (owned by the
