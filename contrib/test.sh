@@ -2,8 +2,9 @@
 # test.sh - install what the tests need, then build and run the whole test suite twice: as built
 # for users (build/), and under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/); then
 # the reliability suite (tests/reliability.sh: concurrency, crashes, disk full, resources,
-# valgrind, fuzzing; with TLSRPTDB_TEST_MTA=1, as .ci/run sets it, also real Postfix and Exim,
-# which changes the machine's mail system).  RELIABILITY=0 leaves the reliability suite out.
+# valgrind, fuzzing; with TLSRPTDB_TEST_MTA=1, as .ci/run sets it, also real Postfix, Exim,
+# procmail, Dovecot and OpenSMTPD, which changes the machine's mail system).  RELIABILITY=0
+# leaves the reliability suite out.
 set -eu
 cd "$(dirname "$0")/.."
 sh contrib/install-deps.sh

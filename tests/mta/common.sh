@@ -1,9 +1,11 @@
-# common.sh - shared by tests/mta/postfix.sh and exim.sh (sourced after tests/stress/lib.sh)
+# common.sh - shared by the tests in tests/mta (sourced after tests/stress/lib.sh)
+# shellcheck shell=bash disable=SC2034,SC2154 # CONTRIB: for the tests; $outcome: their deliver
 #
 # The binary is copied to $W/bin (every directory up to it readable by the pipe's users), the
 # databases live in $W/alias (owned by nobody, for the alias) and $W/pipe (owned by the
-# dedicated user tlsrptdb, for the pipe transport).  The MTA lines are taken from contrib/, with
-# the paths replaced.
+# dedicated user tlsrptdb, for the pipe transport and OpenSMTPD), or in the home of a mailbox
+# user, $W/USER (procmail, Dovecot).  The MTA lines are taken from contrib/, with the paths
+# replaced.
 W=${MTA_WORKDIR:-/var/tmp/tlsrptdb-mta}
 CONTRIB=${CONTRIB_DIR:-$SRCDIR/contrib} # another copy of contrib/, to try a fix
 
@@ -45,3 +47,30 @@ apt_install () {
   apt-get install -y -qq "$@" >"$TESTTMP/apt.log" 2>&1 \
     || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$@" >>"$TESTTMP/apt.log" 2>&1; }
 }
+# remove_mtas_except KEEP : stop and remove the MTAs other than KEEP (postfix, exim4, opensmtpd):
+# they conflict with each other, and each test leaves the one it used installed
+remove_mtas_except () {
+  if [ "$1" != exim4 ] && dpkg-query -W -f='${Status}' exim4-base 2>/dev/null | grep -q 'ok installed'; then
+    pkill -x exim4 2>/dev/null # only exim4's own daemon: exim.sh may have left one
+    DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq 'exim4*' >/dev/null 2>&1
+  fi
+  if [ "$1" != postfix ] && command -v postfix >/dev/null; then
+    postfix stop >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq postfix >/dev/null 2>&1
+  fi
+  if [ "$1" != opensmtpd ] && dpkg-query -W -f='${Status}' opensmtpd 2>/dev/null | grep -q 'ok installed'; then
+    [ -f /run/smtpd.pid ] && kill "$(cat /run/smtpd.pid)" 2>/dev/null # opensmtpd.sh may have left one
+    DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq opensmtpd >/dev/null 2>&1
+  fi
+}
+# mailbox_user NAME : a local user with the home $W/NAME, for procmail and Dovecot (mta_setup first)
+mailbox_user () {
+  id "$1" >/dev/null 2>&1 || useradd --home-dir "$W/$1" --shell /bin/sh "$1"
+  usermod -d "$W/$1" "$1" >/dev/null 2>&1 # an earlier run with another MTA_WORKDIR
+  install -d -o "$1" -g "$1" -m 0750 "$W/$1"
+}
+# as_user USER CMD... : run CMD as USER, without the test's TLSRPTDB_CONFIG (as the MTA runs it)
+as_user () { local u=$1; shift; env -u TLSRPTDB_CONFIG runuser -u "$u" -- "$@"; }
+# addressed_to ADDR FILE : FILE with its To: header replaced by ADDR (the address that procmail
+# recipes and Sieve scripts look for; the samples are addressed to various tlsrpt@ addresses)
+addressed_to () { sed "1,/^\r\?\$/s/^To:[^\r]*/To: $1/" "$2"; }

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # exim.sh [TLSRPTDB] - end to end through a real Exim on loopback (installs it with apt)
 #
 # Two set-ups from contrib/exim, side by side, in Debian's split configuration: the alias with
@@ -6,9 +7,11 @@
 # pipe transport (tls-pipe@localhost, runs as tlsrptdb).  The same checks as postfix.sh:
 # samples stored, a repeat counted, unwritable database -> deferred and queued (never
 # bounced), `exim4 -qff` then stores it once, a non-report delivered and kept in `rejected`.
-# Exim conflicts with Postfix: postfix is removed first.  Needs root; changes the machine (a CI
-# machine).  The Exim daemon started here is stopped at the end.  Idempotent.
+# Exim conflicts with Postfix and OpenSMTPD: they are removed first.  Needs root; changes the
+# machine (a CI machine).  The Exim daemon started here is stopped at the end.  Idempotent.
+# shellcheck source=../stress/lib.sh
 . "$(dirname "$0")/../stress/lib.sh"
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
 [ "${TLSRPTDB_TEST_MTA:-}" = 1 ] || skip_all "changes the machine's mail system; TLSRPTDB_TEST_MTA=1 runs it (.ci/run does)"
@@ -16,10 +19,7 @@
 command -v apt-get >/dev/null || skip_all "no apt-get"
 log=/var/log/exim4/mainlog
 
-if command -v postfix >/dev/null; then
-  postfix stop >/dev/null 2>&1
-  DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq postfix >/dev/null 2>&1
-fi
+remove_mtas_except exim4
 if ! command -v exim4 >/dev/null; then
   echo "exim4-config exim4/dc_eximconfig_configtype select local delivery only; not on a network" | debconf-set-selections
   apt_install exim4-daemon-light || { cat "$TESTTMP/apt.log"; echo "not ok 1 - apt-get install exim4-daemon-light"; exit 1; }
@@ -102,6 +102,7 @@ done
 tail -c +"$log_start" "$log" >"$TESTTMP/run.log"
 is "nothing bounced" "$(grep -c ' \*\* ' "$TESTTMP/run.log")" 0
 kill "$(cat /run/exim4/exim.pid)" 2>/dev/null
+# shellcheck disable=SC2016 # sh expands it
 check "exim stopped" wait_for 10 sh -c '! kill -0 "$(cat /run/exim4/exim.pid 2>/dev/null)" 2>/dev/null'
 echo "# figures: $(exim4 --version | head -1 | cut -d' ' -f1-3), $(grep -c ' => ' "$TESTTMP/run.log") deliveries, $(grep -c ' == ' "$TESTTMP/run.log") deferred"
 done_testing

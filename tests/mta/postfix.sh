@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # postfix.sh [TLSRPTDB] - end to end through a real Postfix on loopback (installs it with apt)
 #
 # Two set-ups from contrib/postfix, side by side: the alias (tls-reports@localhost, runs as
@@ -7,35 +8,27 @@
 # with the database unwritable a new report is deferred (not bounced) and stays in the queue;
 # once writable again, `postqueue -f` stores it, once; a non-report is delivered and kept in
 # `rejected`.  Nothing bounces.  Postfix is stopped at the end.  Needs root; changes the machine
-# (a CI machine): installs postfix, removes exim4 if present, edits /etc/aliases and
-# /etc/postfix.  Idempotent.
+# (a CI machine): installs postfix, removes exim4 and opensmtpd if present, edits /etc/aliases
+# and /etc/postfix.  Idempotent.
+# shellcheck source=../stress/lib.sh
 . "$(dirname "$0")/../stress/lib.sh"
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
+# shellcheck source=postfix-lib.sh
+. "$(dirname "$0")/postfix-lib.sh"
 
 [ "${TLSRPTDB_TEST_MTA:-}" = 1 ] || skip_all "changes the machine's mail system; TLSRPTDB_TEST_MTA=1 runs it (.ci/run does)"
 [ "$(id -u)" = 0 ] || skip_all "not root"
 command -v apt-get >/dev/null || skip_all "no apt-get"
-log=$W/postfix.log
 
-if dpkg-query -W -f='${Status}' exim4-base 2>/dev/null | grep -q 'ok installed'; then
-  pkill -x exim4 2>/dev/null # only exim4's own daemon: exim.sh may have left one
-  DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq 'exim4*' >/dev/null 2>&1
-fi
-if ! command -v postfix >/dev/null; then
-  printf '%s\n' "postfix postfix/main_mailer_type select Local only" "postfix postfix/mailname string localhost" \
-    | debconf-set-selections
-  apt_install postfix || { cat "$TESTTMP/apt.log"; echo "not ok 1 - apt-get install postfix"; exit 1; }
-fi
-postfix stop >/dev/null 2>&1
-postsuper -d ALL >/dev/null 2>&1 # nothing left from an earlier run
+# shellcheck disable=SC2119 # nothing but postfix
+postfix_install
 mta_setup
 
-# main.cf: local only, on loopback, log to a file; master.cf: no chroot (only Debian's systemd
-# unit prepares one)
-postconf -e "myhostname = localhost" "mydestination = localhost" "inet_interfaces = loopback-only" \
-  "alias_maps = hash:/etc/aliases" "alias_database = hash:/etc/aliases" "maillog_file = $log" \
-  "transport_maps = hash:/etc/postfix/transport" "default_privs = nobody" "bounce_queue_lifetime = 1h"
-postconf -F '*/*/chroot = n'
+# main.cf: local only, on loopback, log to a file; master.cf: no chroot
+postfix_local
+postconf -e "alias_maps = hash:/etc/aliases" "alias_database = hash:/etc/aliases" \
+  "transport_maps = hash:/etc/postfix/transport" "default_privs = nobody"
 # the pipe(8) transport of contrib/postfix/master.cf and the main.cf line that goes with it
 postconf -MX tlsrptdb/unix 2>/dev/null
 contrib_lines "$CONTRIB/postfix/master.cf" pipe >>/etc/postfix/master.cf
@@ -51,21 +44,6 @@ postfix start >/dev/null 2>&1
 check "postfix started" wait_for 10 postfix status
 echo "# master.cf: $(grep -A1 '^tlsrptdb' /etc/postfix/master.cf | tr -s ' \n' ' ')"
 echo "# aliases: $(grep '^tls-reports:' /etc/aliases)"
-
-# more_than N PATTERN : the log has more than N lines matching PATTERN
-more_than () { [ "$(grep -c "$2" "$log" 2>/dev/null)" -gt "$1" ]; }
-# deliver RCPT FILE : submit with sendmail, wait for its status line; $outcome = sent/deferred/...
-deliver () {
-  local before
-  before=$(grep -c "to=<$1>.*status=" "$log" 2>/dev/null)
-  sendmail -i -f sender@localhost "$1" <"$2"
-  if wait_for 30 more_than "$before" "to=<$1>.*status="; then
-    outcome=$(grep "to=<$1>.*status=" "$log" | tail -1 | sed 's/.*status=\([a-z]*\).*/\1/')
-  else
-    outcome=timeout
-  fi
-}
-queued () { postqueue -j 2>/dev/null | grep -c "\"$1\""; }
 
 ref=$TESTTMP/ref/reports.db
 for f in "$SAMPLES"/*.eml; do "$TLSRPTDB" ingest --db "$ref" <"$f"; done
@@ -96,9 +74,7 @@ for variant in alias pipe; do
   echo "#   $(grep "to=<$rcpt>.*status=deferred" "$log" | tail -1 | sed 's/.*status=deferred //' | cut -c1-220)"
   is "$variant: the message stays in the queue" "$(queued "$rcpt")" 1
   if [ $variant = alias ]; then chmod 0600 "$W/alias/reports.db"; else chmod 0750 "$W/pipe"; chmod 0600 "$W/pipe"/reports.db*; fi
-  before=$(grep -c "to=<$rcpt>.*status=sent" "$log")
-  postqueue -f
-  check "$variant: after postqueue -f it is delivered" wait_for 30 more_than "$before" "to=<$rcpt>.*status=sent"
+  check "$variant: after postqueue -f it is delivered" flush "$rcpt"
   is "$variant: stored once" "$(rows $variant "SELECT count(*), sum(deliveries) FROM reports WHERE report_id = 'mta-$variant-deferred'")" "1|1"
   is "$variant: queue empty" "$(queued "$rcpt")" 0
 
