@@ -793,7 +793,16 @@ tr_mail_fingerprint (GBytes *message, guint64 message_size, const char *message_
   if (body > 0 && message_id != NULL)
     g_checksum_update (sum, (const guchar *) message_id, -1);
   g_checksum_update (sum, &nul, 1);
-  if (data != NULL)
-    g_checksum_update (sum, data + body, (gssize) (len - body));
+  /* line ends as LF: Dovecot pipes a message with CRLF and files it with LF */
+  for (gsize pos = body; data != NULL && pos < len;)
+    {
+      const guint8 *cr = memchr (data + pos, '\r', len - pos);
+      gsize end = cr ? (gsize) (cr - data) : len;
+
+      g_checksum_update (sum, data + pos, (gssize) (end - pos));
+      if (cr != NULL && (end + 1 == len || data[end + 1] != '\n'))
+        g_checksum_update (sum, cr, 1); /* a CR alone is kept */
+      pos = end + 1;
+    }
   return g_strdup (g_checksum_get_string (sum));
 }

@@ -1040,6 +1040,39 @@ test_huge_address_header (void)
   g_assert_cmpstr (info->subject, ==, "many");
 }
 
+/* fingerprint - tr_mail_fingerprint of @text */
+static char *
+fingerprint (const char *text, const char *message_id)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
+
+  return tr_mail_fingerprint (bytes, strlen (text), message_id);
+}
+
+/* the same message delivered again, through other MTAs or with other line ends, is the same */
+static void
+test_fingerprint (void)
+{
+  g_autofree char *a = fingerprint ("Received: by a\nSubject: x\n\nbody\nline\n", "id@x");
+  g_autofree char *b
+      = fingerprint ("Received: by b\nReceived: by c\nSubject: x\n\nbody\nline\n", "id@x");
+  g_autofree char *crlf
+      = fingerprint ("Received: by a\r\nSubject: x\r\n\r\nbody\r\nline\r\n", "id@x");
+  g_autofree char *other_body = fingerprint ("Subject: x\n\nbody\nline2\n", "id@x");
+  g_autofree char *other_id = fingerprint ("Subject: x\n\nbody\nline\n", "id@y");
+  g_autofree char *lone_cr = fingerprint ("Subject: x\n\nbody\rline\n", "id@x");
+  g_autofree char *bare = fingerprint ("{\"report-id\":1}", NULL);
+  g_autofree char *bare2 = fingerprint ("{\"report-id\":2}", NULL);
+
+  g_assert_cmpuint (strlen (a), ==, 64);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, ==, crlf);
+  g_assert_cmpstr (a, !=, other_body);
+  g_assert_cmpstr (a, !=, other_id);
+  g_assert_cmpstr (a, !=, lone_cr);
+  g_assert_cmpstr (bare, !=, bare2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1076,6 +1109,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/hostile/depth-limit", test_depth_limit);
   g_test_add_func ("/mail/hostile/many-parts", test_many_parts);
   g_test_add_func ("/mail/hostile/huge-address-header", test_huge_address_header);
+  g_test_add_func ("/mail/fingerprint", test_fingerprint);
 
   return g_test_run ();
 }
