@@ -58,26 +58,29 @@ append_escaped (GString *s, const char *value, gboolean keep_newlines)
     }
 }
 
-/* tr_escape_text - @value as one safe line */
-char *
-tr_escape_text (const char *value)
+/* escape - @value (any bytes) made valid and safe; line feeds kept if @keep_newlines */
+static char *
+escape (const char *value, gboolean keep_newlines)
 {
   g_autofree char *valid = g_utf8_make_valid (value, -1);
   GString *s = g_string_sized_new (strlen (valid));
 
-  append_escaped (s, valid, FALSE);
+  append_escaped (s, valid, keep_newlines);
   return g_string_free (s, FALSE);
+}
+
+/* tr_escape_text - @value as one safe line */
+char *
+tr_escape_text (const char *value)
+{
+  return escape (value, FALSE);
 }
 
 /* tr_escape_text_lines - @value made safe, keeping its line breaks */
 char *
 tr_escape_text_lines (const char *value)
 {
-  g_autofree char *valid = g_utf8_make_valid (value, -1);
-  GString *s = g_string_sized_new (strlen (valid));
-
-  append_escaped (s, valid, TRUE);
-  return g_string_free (s, FALSE);
+  return escape (value, TRUE);
 }
 
 /* tr_escape_text_width - terminal columns of @value (valid UTF-8): wide characters take two */

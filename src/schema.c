@@ -39,29 +39,62 @@
   " DELETE FROM summary_sessions WHERE report_ref = OLD.id;"                                       \
   " END;"
 
+/* The columns of the reports table of step 1, and the views of step 3 that read it: step 5
+ * builds the table again and creates them again.  Macros, so that the text of the shipped steps
+ * stays what it was, byte for byte (tests/unit/test-store.c checks it). */
+#define REPORTS_COLUMNS_1                                                                          \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  reporter_key TEXT NOT NULL,"                                                                  \
+  "  organization_name TEXT,"                                                                      \
+  "  contact_info TEXT,"                                                                           \
+  "  report_id TEXT NOT NULL,"                                                                     \
+  "  report_id_synthesized INTEGER NOT NULL DEFAULT 0,"                                            \
+  "  start_datetime TEXT,"                                                                         \
+  "  end_datetime TEXT,"                                                                           \
+  "  report_day TEXT,"                                                                             \
+  "  raw_json TEXT NOT NULL,"                                                                      \
+  "  message_id TEXT,"                                                                             \
+  "  subject TEXT,"                                                                                \
+  "  mail_from TEXT,"                                                                              \
+  "  mail_date TEXT,"                                                                              \
+  "  tls_report_domain TEXT,"                                                                      \
+  "  tls_report_submitter TEXT,"                                                                   \
+  "  received_at TEXT NOT NULL,"                                                                   \
+  "  last_received_at TEXT NOT NULL,"                                                              \
+  "  deliveries INTEGER NOT NULL DEFAULT 1,"
+
+#define VIEW_FAILURE_DETAILS                                                                       \
+  "CREATE VIEW failure_details AS"                                                                 \
+  " SELECT f.id AS failure_row, r.id AS report_row, r.report_day, r.reporter_key,"                 \
+  "  r.organization_name, r.report_id, r.start_datetime, r.end_datetime, p.id AS policy_row,"      \
+  "  p.policy_type, p.policy_domain, lower(coalesce(nullif(p.policy_domain, ''),"                  \
+  "  nullif(r.tls_report_domain, ''), '(none)')) AS domain, f.result_type, f.sending_mta_ip,"      \
+  "  f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip, f.failed_session_count,"        \
+  "  f.failure_reason_code, f.additional_information"                                              \
+  " FROM failures f JOIN policies p ON p.id = f.policy_ref JOIN reports r ON r.id = p.report_ref;"
+
+#define VIEW_REPORT_SESSIONS                                                                       \
+  "CREATE VIEW report_sessions AS"                                                                 \
+  " SELECT report_ref AS report_row, report_day, reporter_key, policy_domain AS domain,"           \
+  "  max(sts_successful, tlsa_successful) + other_successful AS successful,"                       \
+  "  max(sts_failed, tlsa_failed) + other_failed AS failed"                                        \
+  " FROM summary_sessions;"
+
+#define VIEW_REPORT_FAILURES                                                                       \
+  "CREATE VIEW report_failures AS"                                                                 \
+  " SELECT p.report_ref AS report_row, r.report_day, r.reporter_key,"                              \
+  "  lower(coalesce(nullif(p.policy_domain, ''), nullif(r.tls_report_domain, ''), '(none)'))"      \
+  "  AS domain, s.result_type, s.receiving_mx,"                                                    \
+  "  max(sum(CASE lower(p.policy_type) WHEN 'sts' THEN s.failed ELSE 0 END),"                      \
+  "   sum(CASE lower(p.policy_type) WHEN 'tlsa' THEN s.failed ELSE 0 END))"                        \
+  "  + sum(CASE WHEN lower(p.policy_type) IN ('sts', 'tlsa') THEN 0 ELSE s.failed END) AS failed"  \
+  " FROM summary_policy_failures s JOIN policies p ON p.id = s.policy_ref"                         \
+  " JOIN reports r ON r.id = p.report_ref"                                                         \
+  " GROUP BY p.report_ref, domain, s.result_type, s.receiving_mx;"
+
 const char *const tr_schema_migrations[] = {
   /* 1: reports, policies, failures, rejected */
-  "CREATE TABLE reports ("
-  "  id INTEGER PRIMARY KEY,"
-  "  reporter_key TEXT NOT NULL,"
-  "  organization_name TEXT,"
-  "  contact_info TEXT,"
-  "  report_id TEXT NOT NULL,"
-  "  report_id_synthesized INTEGER NOT NULL DEFAULT 0,"
-  "  start_datetime TEXT,"
-  "  end_datetime TEXT,"
-  "  report_day TEXT,"
-  "  raw_json TEXT NOT NULL,"
-  "  message_id TEXT,"
-  "  subject TEXT,"
-  "  mail_from TEXT,"
-  "  mail_date TEXT,"
-  "  tls_report_domain TEXT,"
-  "  tls_report_submitter TEXT,"
-  "  received_at TEXT NOT NULL,"
-  "  last_received_at TEXT NOT NULL,"
-  "  deliveries INTEGER NOT NULL DEFAULT 1,"
-  "  UNIQUE (reporter_key, report_id)"
+  "CREATE TABLE reports (" REPORTS_COLUMNS_1 "  UNIQUE (reporter_key, report_id)"
   ");"
   "CREATE INDEX reports_day ON reports (report_day);"
   "CREATE TABLE policies ("
@@ -171,35 +204,12 @@ const char *const tr_schema_migrations[] = {
   " DELETE FROM summary_policy_failures WHERE policy_ref = OLD.id;"
   " END;"
   /* views for people with sqlite3 */
-  "CREATE VIEW failure_details AS"
-  " SELECT f.id AS failure_row, r.id AS report_row, r.report_day, r.reporter_key,"
-  "  r.organization_name, r.report_id, r.start_datetime, r.end_datetime, p.id AS policy_row,"
-  "  p.policy_type, p.policy_domain, lower(coalesce(nullif(p.policy_domain, ''),"
-  "  nullif(r.tls_report_domain, ''), '(none)')) AS domain, f.result_type, f.sending_mta_ip,"
-  "  f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip, f.failed_session_count,"
-  "  f.failure_reason_code, f.additional_information"
-  " FROM failures f JOIN policies p ON p.id = f.policy_ref JOIN reports r ON r.id = p.report_ref;"
-  "CREATE VIEW report_sessions AS"
-  " SELECT report_ref AS report_row, report_day, reporter_key, policy_domain AS domain,"
-  "  max(sts_successful, tlsa_successful) + other_successful AS successful,"
-  "  max(sts_failed, tlsa_failed) + other_failed AS failed"
-  " FROM summary_sessions;"
-  "CREATE VIEW daily_summary AS"
+  VIEW_FAILURE_DETAILS VIEW_REPORT_SESSIONS "CREATE VIEW daily_summary AS"
   " SELECT report_day, domain, reporter_key, successful, failed,"
   "  round(CAST(failed AS REAL) / nullif(successful + failed, 0), 4) AS failure_rate, reports"
   " FROM (SELECT report_day, domain, reporter_key, sum(successful) AS successful,"
   "  sum(failed) AS failed, count(*) AS reports"
-  "  FROM report_sessions GROUP BY report_day, domain, reporter_key);"
-  "CREATE VIEW report_failures AS"
-  " SELECT p.report_ref AS report_row, r.report_day, r.reporter_key,"
-  "  lower(coalesce(nullif(p.policy_domain, ''), nullif(r.tls_report_domain, ''), '(none)'))"
-  "  AS domain, s.result_type, s.receiving_mx,"
-  "  max(sum(CASE lower(p.policy_type) WHEN 'sts' THEN s.failed ELSE 0 END),"
-  "   sum(CASE lower(p.policy_type) WHEN 'tlsa' THEN s.failed ELSE 0 END))"
-  "  + sum(CASE WHEN lower(p.policy_type) IN ('sts', 'tlsa') THEN 0 ELSE s.failed END) AS failed"
-  " FROM summary_policy_failures s JOIN policies p ON p.id = s.policy_ref"
-  " JOIN reports r ON r.id = p.report_ref"
-  " GROUP BY p.report_ref, domain, s.result_type, s.receiving_mx;"
+  "  FROM report_sessions GROUP BY report_day, domain, reporter_key);" VIEW_REPORT_FAILURES
   "CREATE VIEW daily_failures AS"
   " SELECT report_day, domain, reporter_key, result_type, receiving_mx, sum(failed) AS failed,"
   "  count(*) AS reports"
@@ -223,27 +233,7 @@ const char *const tr_schema_migrations[] = {
   "DROP VIEW IF EXISTS report_sessions;"
   "DROP VIEW IF EXISTS failure_details;"
   "DROP TRIGGER IF EXISTS policies_summary;"
-  "CREATE TABLE reports_new ("
-  "  id INTEGER PRIMARY KEY,"
-  "  reporter_key TEXT NOT NULL,"
-  "  organization_name TEXT,"
-  "  contact_info TEXT,"
-  "  report_id TEXT NOT NULL,"
-  "  report_id_synthesized INTEGER NOT NULL DEFAULT 0,"
-  "  start_datetime TEXT,"
-  "  end_datetime TEXT,"
-  "  report_day TEXT,"
-  "  raw_json TEXT NOT NULL,"
-  "  message_id TEXT,"
-  "  subject TEXT,"
-  "  mail_from TEXT,"
-  "  mail_date TEXT,"
-  "  tls_report_domain TEXT,"
-  "  tls_report_submitter TEXT,"
-  "  received_at TEXT NOT NULL,"
-  "  last_received_at TEXT NOT NULL,"
-  "  deliveries INTEGER NOT NULL DEFAULT 1,"
-  "  dkim_result TEXT,"
+  "CREATE TABLE reports_new (" REPORTS_COLUMNS_1 "  dkim_result TEXT,"
   "  dkim_domain TEXT,"
   "  dkim_aligned INTEGER,"
   "  content_sha256 TEXT,"
@@ -261,37 +251,14 @@ const char *const tr_schema_migrations[] = {
   "ALTER TABLE reports_new RENAME TO reports;"
   "CREATE INDEX reports_day ON reports (report_day);"
   "CREATE INDEX reports_reporter_day ON reports (reporter_key, "
-  "report_day);" TRIGGER_POLICIES_SUMMARY TRIGGER_REPORTS_SUMMARY_DELETE
-  "CREATE VIEW failure_details AS"
-  " SELECT f.id AS failure_row, r.id AS report_row, r.report_day, r.reporter_key,"
-  "  r.organization_name, r.report_id, r.start_datetime, r.end_datetime, p.id AS policy_row,"
-  "  p.policy_type, p.policy_domain, lower(coalesce(nullif(p.policy_domain, ''),"
-  "  nullif(r.tls_report_domain, ''), '(none)')) AS domain, f.result_type, f.sending_mta_ip,"
-  "  f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip, f.failed_session_count,"
-  "  f.failure_reason_code, f.additional_information"
-  " FROM failures f JOIN policies p ON p.id = f.policy_ref JOIN reports r ON r.id = p.report_ref;"
-  "CREATE VIEW report_sessions AS"
-  " SELECT report_ref AS report_row, report_day, reporter_key, policy_domain AS domain,"
-  "  max(sts_successful, tlsa_successful) + other_successful AS successful,"
-  "  max(sts_failed, tlsa_failed) + other_failed AS failed"
-  " FROM summary_sessions;"
-  "CREATE VIEW daily_summary AS"
+  "report_day);" TRIGGER_POLICIES_SUMMARY TRIGGER_REPORTS_SUMMARY_DELETE VIEW_FAILURE_DETAILS
+      VIEW_REPORT_SESSIONS "CREATE VIEW daily_summary AS"
   " SELECT report_day, domain, reporter_key, successful, failed,"
   "  round(CAST(failed AS REAL) / nullif(CAST(successful AS REAL) + failed, 0), 4)"
   "  AS failure_rate, reports"
   " FROM (SELECT report_day, domain, reporter_key, CAST(total(successful) AS INTEGER)"
   "  AS successful, CAST(total(failed) AS INTEGER) AS failed, count(*) AS reports"
-  "  FROM report_sessions GROUP BY report_day, domain, reporter_key);"
-  "CREATE VIEW report_failures AS"
-  " SELECT p.report_ref AS report_row, r.report_day, r.reporter_key,"
-  "  lower(coalesce(nullif(p.policy_domain, ''), nullif(r.tls_report_domain, ''), '(none)'))"
-  "  AS domain, s.result_type, s.receiving_mx,"
-  "  max(sum(CASE lower(p.policy_type) WHEN 'sts' THEN s.failed ELSE 0 END),"
-  "   sum(CASE lower(p.policy_type) WHEN 'tlsa' THEN s.failed ELSE 0 END))"
-  "  + sum(CASE WHEN lower(p.policy_type) IN ('sts', 'tlsa') THEN 0 ELSE s.failed END) AS failed"
-  " FROM summary_policy_failures s JOIN policies p ON p.id = s.policy_ref"
-  " JOIN reports r ON r.id = p.report_ref"
-  " GROUP BY p.report_ref, domain, s.result_type, s.receiving_mx;"
+  "  FROM report_sessions GROUP BY report_day, domain, reporter_key);" VIEW_REPORT_FAILURES
   "CREATE VIEW daily_failures AS"
   " SELECT report_day, domain, reporter_key, result_type, receiving_mx,"
   "  CAST(total(failed) AS INTEGER) AS failed, count(*) AS reports"

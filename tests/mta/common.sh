@@ -9,6 +9,13 @@
 W=${MTA_WORKDIR:-/var/tmp/tlsrptdb-mta}
 CONTRIB=${CONTRIB_DIR:-$SRCDIR/contrib} # another copy of contrib/, to try a fix
 
+# mta_gate : skip the test unless it may change this machine's mail system: as root, with
+# apt-get, and only when TLSRPTDB_TEST_MTA=1 (.ci/run sets it)
+mta_gate () {
+  [ "${TLSRPTDB_TEST_MTA:-}" = 1 ] || skip_all "changes the machine's mail system; TLSRPTDB_TEST_MTA=1 runs it (.ci/run does)"
+  [ "$(id -u)" = 0 ] || skip_all "not root"
+  command -v apt-get >/dev/null || skip_all "no apt-get"
+}
 # mta_setup : the work directory, the binary, the dedicated user
 mta_setup () {
   rm -rf "$W"

@@ -27,9 +27,7 @@
 # shellcheck source=postfix-lib.sh
 . "$(dirname "$0")/postfix-lib.sh"
 
-[ "${TLSRPTDB_TEST_MTA:-}" = 1 ] || skip_all "changes the machine's mail system; TLSRPTDB_TEST_MTA=1 runs it (.ci/run does)"
-[ "$(id -u)" = 0 ] || skip_all "not root"
-command -v apt-get >/dev/null || skip_all "no apt-get"
+mta_gate
 
 postfix_install dovecot-core dovecot-sieve
 mta_setup
@@ -91,18 +89,7 @@ others () { rows "$dbdir" "SELECT count(*), sum(deliveries) FROM reports WHERE r
 dlog_mark () { dlog_at=$(($(stat -c %s "$dlog") + 1)); }
 dlog_new () { tail -c +"$dlog_at" "$dlog" | sed 's/^.*><[^>]*>: //' | cut -c1-170 | tr '\n' ' '; }
 
-ref=$TESTTMP/ref/reports.db
-bad=
-for f in "$SAMPLES"/*.eml; do
-  "$TLSRPTDB" ingest --db "$ref" <"$f"
-  addressed_to "$addr" "$f" >"$W/msgs/${f##*/}"
-  deliver "$rcpt" "$W/msgs/${f##*/}"
-  [ "$outcome" = sent ] || bad="$bad ${f##*/}:$outcome"
-done
-is "every sample delivered (status=sent)" "$bad" ""
-is "the samples stored as a direct ingest stores them" \
-  "$(rows "$dbdir" "SELECT reporter_key, report_id FROM reports ORDER BY 1, 2")" \
-  "$(sqlite3 "$ref" "SELECT reporter_key, report_id FROM reports ORDER BY 1, 2")"
+deliver_samples "$addr" "$rcpt" "$dbdir"
 is "the database belongs to the mail user" "$(stat -c %U "$db")" "$user"
 is "every sample also filed in TLS-Reports, none in INBOX" "$(msgs "$folder") $(msgs "$inbox")" "7 0"
 deliver "$rcpt" "$W/msgs/google.eml"

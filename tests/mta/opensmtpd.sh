@@ -15,9 +15,7 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-[ "${TLSRPTDB_TEST_MTA:-}" = 1 ] || skip_all "changes the machine's mail system; TLSRPTDB_TEST_MTA=1 runs it (.ci/run does)"
-[ "$(id -u)" = 0 ] || skip_all "not root"
-command -v apt-get >/dev/null || skip_all "no apt-get"
+mta_gate
 
 remove_mtas_except opensmtpd
 if ! command -v smtpd >/dev/null; then

@@ -47,3 +47,19 @@ flush () {
   postqueue -f
   wait_for 30 more_than "$before" "to=<$1>.*status=sent"
 }
+
+# deliver_samples ADDR RCPT DBDIR : every sample, addressed To: ADDR, delivered to RCPT through
+# Postfix; checks that each was sent and that DBDIR holds them as a direct ingest stores them
+deliver_samples () {
+  local ref="$TESTTMP/ref-$3/reports.db" bad='' f
+  for f in "$SAMPLES"/*.eml; do
+    "$TLSRPTDB" ingest --db "$ref" <"$f"
+    addressed_to "$1" "$f" >"$W/msgs/${f##*/}"
+    deliver "$2" "$W/msgs/${f##*/}"
+    [ "$outcome" = sent ] || bad="$bad ${f##*/}:$outcome"
+  done
+  is "every sample delivered (status=sent)" "$bad" ""
+  is "the samples stored as a direct ingest stores them" \
+    "$(rows "$3" "SELECT reporter_key, report_id FROM reports ORDER BY 1, 2")" \
+    "$(sqlite3 "$ref" "SELECT reporter_key, report_id FROM reports ORDER BY 1, 2")"
+}

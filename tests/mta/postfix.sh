@@ -17,9 +17,7 @@
 # shellcheck source=postfix-lib.sh
 . "$(dirname "$0")/postfix-lib.sh"
 
-[ "${TLSRPTDB_TEST_MTA:-}" = 1 ] || skip_all "changes the machine's mail system; TLSRPTDB_TEST_MTA=1 runs it (.ci/run does)"
-[ "$(id -u)" = 0 ] || skip_all "not root"
-command -v apt-get >/dev/null || skip_all "no apt-get"
+mta_gate
 
 # shellcheck disable=SC2119 # nothing but postfix
 postfix_install

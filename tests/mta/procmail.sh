@@ -23,9 +23,7 @@
 # shellcheck source=postfix-lib.sh
 . "$(dirname "$0")/postfix-lib.sh"
 
-[ "${TLSRPTDB_TEST_MTA:-}" = 1 ] || skip_all "changes the machine's mail system; TLSRPTDB_TEST_MTA=1 runs it (.ci/run does)"
-[ "$(id -u)" = 0 ] || skip_all "not root"
-command -v apt-get >/dev/null || skip_all "no apt-get"
+mta_gate
 
 postfix_install procmail
 mta_setup
@@ -67,18 +65,7 @@ report () {
 }
 stored () { rows "$dbdir" "SELECT count(*), sum(deliveries) FROM reports WHERE report_id = '$1'"; }
 
-ref=$TESTTMP/ref/reports.db
-bad=
-for f in "$SAMPLES"/*.eml; do
-  "$TLSRPTDB" ingest --db "$ref" <"$f"
-  addressed_to "$addr" "$f" >"$W/msgs/${f##*/}"
-  deliver "$rcpt" "$W/msgs/${f##*/}"
-  [ "$outcome" = sent ] || bad="$bad ${f##*/}:$outcome"
-done
-is "every sample delivered (status=sent)" "$bad" ""
-is "the samples stored as a direct ingest stores them" \
-  "$(rows "$dbdir" "SELECT reporter_key, report_id FROM reports ORDER BY 1, 2")" \
-  "$(sqlite3 "$ref" "SELECT reporter_key, report_id FROM reports ORDER BY 1, 2")"
+deliver_samples "$addr" "$rcpt" "$dbdir"
 is "the database is in the mailbox owner's home and belongs to them" "$(stat -c %U "$db")" "$user"
 deliver "$rcpt" "$W/msgs/google.eml"
 is "a repeat is delivered and counted" "$outcome $(rows "$dbdir" "SELECT max(deliveries) FROM reports")" "sent 2"

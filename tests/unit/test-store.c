@@ -389,27 +389,35 @@ test_foreign (Fixture *f, gconstpointer data)
   g_assert_error (error, TR_ERROR, TR_ERROR_TEMPORARY);
 }
 
+/* old_database - a database at schema @version (the first steps of this program), with @sql run
+ * in it, as an older tlsrptdb left it */
+static void
+old_database (Fixture *f, guint version, const char *sql)
+{
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *set_version
+      = g_strdup_printf ("PRAGMA user_version = %u; PRAGMA application_id = 1414680660;", version);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  for (guint i = 0; i < version; i++)
+    g_assert_cmpint (sqlite3_exec (db, tr_schema_migrations[i], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, set_version, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 /* a database made by an older tlsrptdb is migrated step by step, its rows kept */
 static void
 test_migrate_v1 (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (f->path);
   g_autoptr (TrStore) store = NULL;
-  sqlite3 *db = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, tr_schema_migrations[0], NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (
-      sqlite3_exec (db,
-                    "PRAGMA user_version = 1; PRAGMA application_id = 1414680660;"
-                    "INSERT INTO reports (reporter_key, report_id, raw_json,"
-                    " received_at, last_received_at) VALUES ('a', 'b', '{}', 'x', 'x')",
-                    NULL, NULL, NULL),
-      ==, SQLITE_OK);
-  sqlite3_close (db);
-
+  old_database (f, 1,
+                "INSERT INTO reports (reporter_key, report_id, raw_json, received_at,"
+                " last_received_at) VALUES ('a', 'b', '{}', 'x', 'x')");
   store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
@@ -423,31 +431,19 @@ static void
 test_migrate_v4 (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (f->path);
   g_autoptr (TrStore) store = NULL;
   g_autoptr (TrReport) again = make_report ("a", "b", 1);
   TrStoreResult result;
-  sqlite3 *db = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  for (guint i = 0; i < 4; i++)
-    g_assert_cmpint (sqlite3_exec (db, tr_schema_migrations[i], NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (
-      sqlite3_exec (db,
-                    "PRAGMA user_version = 4; PRAGMA application_id = 1414680660;"
-                    "INSERT INTO reports (id, reporter_key, report_id, raw_json, report_day,"
-                    " received_at, last_received_at) VALUES (7, 'a', 'b', '{}', '2026-11-20',"
-                    " 'x', 'x');"
-                    "INSERT INTO policies (report_ref, policy_index, policy_type, policy_domain,"
-                    " total_successful_session_count) VALUES (7, 0, 'sts', 'example.com', 5);"
-                    "INSERT INTO failures (policy_ref, result_type) VALUES (1, 'x');"
-                    "INSERT INTO rejected (received_at, reason, raw_message, message_size)"
-                    " VALUES ('x', 'y', X'0102', 2)",
-                    NULL, NULL, NULL),
-      ==, SQLITE_OK);
-  sqlite3_close (db);
-
+  old_database (
+      f, 4,
+      "INSERT INTO reports (id, reporter_key, report_id, raw_json, report_day,"
+      " received_at, last_received_at) VALUES (7, 'a', 'b', '{}', '2026-11-20', 'x', 'x');"
+      "INSERT INTO policies (report_ref, policy_index, policy_type, policy_domain,"
+      " total_successful_session_count) VALUES (7, 0, 'sts', 'example.com', 5);"
+      "INSERT INTO failures (policy_ref, result_type) VALUES (1, 'x');"
+      "INSERT INTO rejected (received_at, reason, raw_message, message_size)"
+      " VALUES ('x', 'y', X'0102', 2)");
   store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
@@ -465,6 +461,29 @@ test_migrate_v4 (Fixture *f, gconstpointer data)
                    SQLITE_OK);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM summary_sessions"), ==, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 0);
+}
+
+/* a step that has shipped is never edited: the SHA-256 of each step's text, as released
+ * (append the hash of a new step when it ships; never change one) */
+static void
+test_migrations_frozen (Fixture *f, gconstpointer data)
+{
+  static const char *const shipped[] = {
+    "5ab3639d7554f175d1ce5424c44c959bfe52ad8fceb62d8fd0432c7e732605e2",
+    "5a4bbfa0f2ee33e4ca2ea4fbd8fc0edcf712edda4f377731b8dff54a456bad32",
+    "b30b0a10ef446313eb9365d2b3432d93b8cef3d46d76f9e46bd440d4a69d4bfe",
+    "71891e44bccf8dd10e7118d74bb4abc16dc442dde54c2c17a5c6d4c06b10a863",
+    "6b54f05fc7fcaf8dff8f985d6833e3897db809be51274033bf7f90145eeb9fc7",
+  };
+
+  g_assert_cmpuint (tr_schema_version, >=, G_N_ELEMENTS (shipped));
+  for (guint i = 0; i < G_N_ELEMENTS (shipped); i++)
+    {
+      g_autofree char *sum
+          = g_compute_checksum_for_string (G_CHECKSUM_SHA256, tr_schema_migrations[i], -1);
+
+      g_assert_cmpstr (sum, ==, shipped[i]);
+    }
 }
 
 int
@@ -485,5 +504,6 @@ main (int argc, char **argv)
   ADD ("/store/foreign", test_foreign);
   ADD ("/store/migrate-v1", test_migrate_v1);
   ADD ("/store/migrate-v4", test_migrate_v4);
+  ADD ("/store/migrations-frozen", test_migrations_frozen);
   return g_test_run ();
 }
