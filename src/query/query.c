@@ -16,6 +16,11 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* the domain key of policy p (of report p.report_ref): the report's TLS-Report-Domain is read
+ * only for a policy without a domain (the reports table holds raw_json: costly rows) */
+#define DOMAIN_KEY                                                                                 \
+  "lower(coalesce(nullif(p.policy_domain, ''), (SELECT nullif(tls_report_domain, '') FROM"         \
+  " reports WHERE id = p.report_ref), '(none)'))"
 /* the domain key of policy p of report r */
 #define DOMAIN_KEY_R                                                                               \
   "lower(coalesce(nullif(p.policy_domain, ''), nullif(r.tls_report_domain, ''), '(none)'))"
@@ -541,24 +546,31 @@ add_detail (Summary *sum, const char *domain, int class, const char *type, const
 }
 
 /* sum_details - read the failure details report by report, apply the counting rule in C.  The
- * reports are the outer loop of the join (CROSS JOIN keeps SQLite to that order), so the rows of
- * one report come together, and each policy is read once: linear in the rows. */
+ * reports in the window come from summary_sessions (compact rows, clustered by day; the reports
+ * table holds raw_json), one row per report, in report order; they are the outer loop of the join
+ * (CROSS JOIN keeps SQLite to that order), so the rows of one report come together and each
+ * policy is read once: linear in the rows. */
 static gboolean
 sum_details (TrStore *store, const TrQueryFilter *filter, Summary *sum, GError **error)
 {
   g_autoptr (GString) sql
-      = g_string_new ("SELECT r.id, " DOMAIN_KEY_R ", r.report_day, r.reporter_key,"
+      = g_string_new ("SELECT s.report_ref, " DOMAIN_KEY ", s.day, s.reporter,"
                       " CASE WHEN p.policy_type = 'sts' COLLATE NOCASE THEN 1"
                       " WHEN p.policy_type = 'tlsa' COLLATE NOCASE THEN 2 ELSE 0 END,"
                       " f.result_type, f.receiving_mx, f.failed"
-                      " FROM reports r CROSS JOIN policies p CROSS JOIN summary_policy_failures f"
-                      " WHERE p.report_ref = r.id AND f.policy_ref = p.id");
+                      " FROM (SELECT s.report_ref, min(s.report_day) AS day,"
+                      " min(s.reporter_key) AS reporter");
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  add_report_filters (sql, filter);
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " WHERE 1");
+  add_session_filters (sql, filter);
+  g_string_append (sql, " GROUP BY +s.report_ref) s" /* "+": a day range, then a sort */
+                        " CROSS JOIN policies p CROSS JOIN summary_policy_failures f"
+                        " WHERE p.report_ref = s.report_ref AND f.policy_ref = p.id");
   if (filter->domains != NULL)
-    g_string_append (sql, IN_LIST (DOMAIN_KEY_R, ":domains"));
+    g_string_append (sql, IN_LIST (DOMAIN_KEY, ":domains"));
   add_detail_filters (sql, filter);
   stmt = prepare (store, sql->str, filter, error);
   if (stmt == NULL)
