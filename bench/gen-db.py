@@ -6,7 +6,7 @@
 
 The schema comes from the program itself: `tlsrptdb ingest` stores one small report first,
 which creates the database with the current schema (tables, summary tables, triggers).
-Then the rows are bulk-inserted in one transaction with the sqlite3 module: the trigger on
+Then the rows are bulk-inserted in one transaction with the sqlite3 module, with the session
 policies fills summary_sessions, and summary_policy_failures gets the statement that
 src/store.c runs per policy (schema step 4), here once for all policies. About one report in ten is
 Microsoft-style: the same sessions under an sts and a tlsa policy. Report days end at
@@ -86,7 +86,7 @@ def main():
     reporters = ["reporter%02d.example" % i for i in range(args.reporters)]
     per_report = args.failures / max(args.reports, 1)
 
-    reports, policies, failures = [], [], []
+    reports, policies, failures, sessions = [], [], [], []
     n_failures = 0
     for i in range(args.reports):
         rid = next_report + i
@@ -104,11 +104,15 @@ def main():
         ok = rng.randrange(1, 5000)
         types = ["sts", "tlsa"] if microsoft else ["sts"]
         counts = [rng.randrange(1, 50) for _ in range(want)]
+        # the session summary the store writes (schema step 5): per report and domain key, by
+        # policy class (sts, tlsa)
+        sessions.append((rid, domain, day.isoformat(), reporter, ok, sum(counts),
+                         ok if microsoft else 0, sum(counts) if microsoft else 0))
         for k, ptype in enumerate(types):
             pid = next_policy
             next_policy += 1
             policies.append((pid, rid, k, ptype, domain, '["mx1.%s","mx2.%s"]' % (domain, domain),
-                             ok, sum(counts)))
+                             ok, sum(counts), domain))
             # a Microsoft pair has its failure rows split between its two policies, so
             # that the total number of rows stays exact
             share = want if not microsoft else (want + 1 - k) // 2
@@ -126,7 +130,10 @@ def main():
                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", reports)
     db.executemany("INSERT INTO policies (id, report_ref, policy_index, policy_type,"
                    " policy_domain, mx_host, total_successful_session_count,"
-                   " total_failure_session_count) VALUES (?,?,?,?,?,?,?,?)", policies)
+                   " total_failure_session_count, domain) VALUES (?,?,?,?,?,?,?,?,?)", policies)
+    db.executemany("INSERT INTO summary_sessions (report_ref, policy_domain, report_day,"
+                   " reporter_key, sts_successful, sts_failed, tlsa_successful, tlsa_failed)"
+                   " VALUES (?,?,?,?,?,?,?,?)", sessions)
     db.executemany("INSERT INTO failures (policy_ref, result_type, sending_mta_ip,"
                    " receiving_mx_hostname, receiving_mx_helo, receiving_ip,"
                    " failed_session_count, additional_information, failure_reason_code)"

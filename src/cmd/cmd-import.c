@@ -32,9 +32,6 @@
 
 #define BATCH_MESSAGES 250
 #define BATCH_USEC G_USEC_PER_SEC
-/* A checkpoint after every batch would write each page three times (WAL, read back, database);
- * once the WAL is 16 MiB (4 KiB pages) is a tenth of the cost, and bounds the WAL as well. */
-#define CHECKPOINT_FRAMES 4096
 /* --jobs default: one worker per processor, at most this many (the store is one thread) */
 #define MAX_DEFAULT_JOBS 4
 
@@ -74,7 +71,8 @@ tr_import_message (TrStore *store, const TrMessage *message, gboolean keep_rejec
     }
 
   tr_ingest_result_init (&result);
-  ok = tr_ingest_store (store, &view, received_at, FALSE, &result, error);
+  ok = tr_ingest_store (store, &view, &(TrArrival){ .received_at = received_at, .via = "mail" },
+                        FALSE, &result, error);
   if (ok)
     {
       counts->stored += result.stored;
@@ -314,14 +312,14 @@ cmd_import (int argc, char **argv)
     }
 
   tr_mail_init ();
-  store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
+  store = tr_store_open (path, TR_STORE_CREATE, &error);
   if (store == NULL)
     {
       tr_log_error (NULL, NULL, "%s", error->message);
       return tr_exit_code (error, TR_EXIT_MODE_TOOL);
     }
 
-  tr_store_set_checkpoint_frames (store, CHECKPOINT_FRAMES);
+  tr_store_tune_for_batch (store);
   tr_store_set_rejected_budget (store, settings.limits.max_rejected_size);
   progress = tr_progress_new (!opt_no_progress && isatty (STDERR_FILENO));
   if (!opt_no_progress && isatty (STDERR_FILENO)

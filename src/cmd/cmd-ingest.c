@@ -58,12 +58,12 @@ read_capped (int fd, gsize cap, guint64 *size, GError **error)
 
 /* store_message - one message in one transaction: whole or not at all */
 static gboolean
-store_message (TrStore *store, const TrMessage *message, const char *received_at,
+store_message (TrStore *store, const TrMessage *message, const TrArrival *arrival,
                TrIngestResult *result, GError **error)
 {
   if (!tr_store_begin (store, error))
     return FALSE;
-  if (!tr_ingest_store (store, message, received_at, TRUE, result, error))
+  if (!tr_ingest_store (store, message, arrival, TRUE, result, error))
     {
       tr_store_rollback (store);
       return FALSE;
@@ -131,6 +131,7 @@ cmd_ingest (int argc, char **argv)
   g_autoptr (TrStore) store = NULL;
   g_autofree char *path = NULL;
   g_autofree char *received_at = NULL;
+  TrArrival arrival = { .via = "mail" };
   g_autoptr (TrMessage) prepared = NULL;
   const char *where;
   TrIngestResult result;
@@ -177,10 +178,11 @@ cmd_ingest (int argc, char **argv)
   prepared = tr_ingest_prepare (message, message_size, received_at, &settings);
   where = prepared->info->message_id ? prepared->info->message_id : "stdin";
   tr_ingest_result_init (&result);
-  store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
+  arrival.received_at = received_at;
+  store = tr_store_open (path, TR_STORE_CREATE, &error);
   if (store != NULL)
     tr_store_set_rejected_budget (store, settings.limits.max_rejected_size);
-  if (store == NULL || !store_message (store, prepared, received_at, &result, &error))
+  if (store == NULL || !store_message (store, prepared, &arrival, &result, &error))
     {
       tr_log_error (where, NULL, "cannot store, deferred: %s", error->message);
       tr_ingest_result_clear (&result);

@@ -163,13 +163,7 @@ cmd_prune (int argc, char **argv)
     }
 
   tr_catch_stop_signals ();
-  /* read-only first: that says NOT_FOUND for a missing database instead of creating one */
-  store = tr_store_open (path, TR_STORE_READ_ONLY, &error);
-  if (store != NULL && !opt_dry_run)
-    {
-      g_clear_pointer (&store, tr_store_close);
-      store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
-    }
+  store = tr_store_open (path, opt_dry_run ? TR_STORE_READ_ONLY : TR_STORE_READ_WRITE, &error);
   if (store != NULL)
     prune (store, day, !opt_rejected_only, opt_dry_run, &counts, &error);
   if (store != NULL)

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "query.h"
 #include "settings.h"
+#include "timespec.h"
 
 #define DEFAULT_SUMMARY_SPAN "30d"
 
@@ -56,7 +57,7 @@ tr_cmd_open_db (const char *opt_db, const char *opt_config, GError **error)
   if (!tr_settings_load (&settings, opt_config, error))
     return NULL;
   path = tr_db_path (opt_db, settings.db);
-  return tr_query_open (path, error);
+  return tr_store_open (path, TR_STORE_READ_ONLY, error);
 }
 
 /* tr_cmd_fail - print @error as one line and return its exit status */
@@ -184,10 +185,10 @@ cmd_query (int argc, char **argv)
            || !copy_values ("--mx", opt_mxs, TRUE, &filter.mxs, &error))
     ;
   else if (opt_since != NULL
-           && (filter.since_day = tr_query_parse_time ("--since", opt_since, now, &error)) == NULL)
+           && (filter.since_day = tr_time_parse_day ("--since", opt_since, now, &error)) == NULL)
     ;
   else if (opt_until != NULL
-           && (filter.until_day = tr_query_parse_time ("--until", opt_until, now, &error)) == NULL)
+           && (filter.until_day = tr_time_parse_day ("--until", opt_until, now, &error)) == NULL)
     ;
   else if (opt_limit != NULL)
     {
@@ -223,7 +224,7 @@ cmd_query (int argc, char **argv)
       if (n_groups == 0)
         groups[n_groups++] = TR_GROUP_DOMAIN;
       if (opt_since == NULL && opt_until == NULL)
-        filter.since_day = tr_query_parse_time ("--since", DEFAULT_SUMMARY_SPAN, now, NULL);
+        filter.since_day = tr_time_parse_day ("--since", DEFAULT_SUMMARY_SPAN, now, NULL);
     }
 
   store = tr_cmd_open_db (opt_db, opt_config, &error);

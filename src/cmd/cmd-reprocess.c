@@ -179,13 +179,7 @@ cmd_reprocess (int argc, char **argv)
 
   tr_mail_init ();
   tr_catch_stop_signals ();
-  /* read-only first: that says NOT_FOUND for a missing database instead of creating one */
-  store = tr_store_open (path, TR_STORE_READ_ONLY, &error);
-  if (store != NULL)
-    {
-      g_clear_pointer (&store, tr_store_close);
-      store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
-    }
+  store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
   if (store != NULL)
     reprocess_all (store, &settings, opt_verbose, &done, &error);
   if (store != NULL)

@@ -10,7 +10,6 @@
 #include "error.h"
 #include "log.h"
 #include "query.h"
-#include "schema.h"
 #include "settings.h"
 
 /* cmd_upgrade - tlsrptdb upgrade [--db PATH] */
@@ -44,16 +43,16 @@ cmd_upgrade (int argc, char **argv)
   else if (tr_settings_load (&settings, opt_config, &error))
     {
       path = tr_db_path (opt_db, settings.db);
-      /* read-only first: a missing database is an error here, not created */
-      store = tr_store_open (path, TR_STORE_READ_ONLY, &error);
-      if (store != NULL)
-        {
-          g_clear_pointer (&store, tr_store_close);
-          store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
-        }
+      store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
+    }
+  if (error == NULL)
+    {
+      g_auto (TrStoreInfo) info = { 0 };
+
+      if (tr_store_info (store, &info, &error))
+        printf ("%s: schema version %u\n", path, info.schema_version);
     }
   if (error != NULL)
     return tr_cmd_fail (error);
-  printf ("%s: schema version %u\n", path, tr_schema_version);
   return EX_OK;
 }

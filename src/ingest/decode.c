@@ -475,11 +475,11 @@ get_string (TrReport *report, JsonObject *obj, const char *where, const char *na
     return NULL;
   if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     {
-      tr_report_warn (report, "%s%s is not a string, ignored", where, name);
+      tr_report_warn (report, "not-a-string", "%s%s is not a string, ignored", where, name);
       return NULL;
     }
   if (json_node_get_value_type (node) != G_TYPE_STRING)
-    tr_report_warn (report, "%s%s is not a string, kept as text", where, name);
+    tr_report_warn (report, "scalar-as-string", "%s%s is not a string, kept as text", where, name);
   return value_text (node);
 }
 
@@ -491,7 +491,7 @@ get_string_alias (TrReport *report, JsonObject *obj, const char *where, const ch
   char *value = get_string (report, obj, where, name);
 
   if (value == NULL && (value = get_string (report, obj, where, alias)) != NULL)
-    tr_report_warn (report, "%s%s used instead of %s", where, alias, name);
+    tr_report_warn (report, "placeholder-name", "%s%s used instead of %s", where, alias, name);
   return value;
 }
 
@@ -523,7 +523,8 @@ get_count (TrReport *report, JsonObject *obj, const char *where, const char *nam
               if (isfinite (d) && d >= 0 && d < 9223372036854775808.0)
                 {
                   if (d != trunc (d))
-                    tr_report_warn (report, "%s%s is not an integer, truncated", where, name);
+                    tr_report_warn (report, "count-fraction", "%s%s is not an integer, truncated",
+                                    where, name);
                   return (gint64) d;
                 }
               break;
@@ -535,7 +536,7 @@ get_count (TrReport *report, JsonObject *obj, const char *where, const char *nam
 
               if (g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
                 {
-                  tr_report_warn (report, "%s%s is a string", where, name);
+                  tr_report_warn (report, "count-as-string", "%s%s is a string", where, name);
                   return (gint64) v;
                 }
               break;
@@ -544,7 +545,7 @@ get_count (TrReport *report, JsonObject *obj, const char *where, const char *nam
             break;
         }
     }
-  tr_report_warn (report, "%s%s is not a count, ignored", where, name);
+  tr_report_warn (report, "count-unusable", "%s%s is not a count, ignored", where, name);
   return TR_COUNT_ABSENT;
 }
 
@@ -561,7 +562,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
     return NULL;
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      tr_report_warn (report, "%s%s is an object, ignored", where, name);
+      tr_report_warn (report, "array-expected", "%s%s is an object, ignored", where, name);
       return NULL;
     }
   builder = json_builder_new ();
@@ -578,7 +579,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
 
           if (JSON_NODE_HOLDS_NULL (element))
             {
-              tr_report_warn (report, "%s%s holds null, skipped", where, name);
+              tr_report_warn (report, "array-null", "%s%s holds null, skipped", where, name);
               continue;
             }
           if (JSON_NODE_TYPE (element) == JSON_NODE_VALUE)
@@ -589,7 +590,8 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
             continue;
           if (!JSON_NODE_HOLDS_VALUE (element)
               || json_node_get_value_type (element) != G_TYPE_STRING)
-            tr_report_warn (report, "%s%s holds a non-string, kept as text", where, name);
+            tr_report_warn (report, "array-non-string", "%s%s holds a non-string, kept as text",
+                            where, name);
           json_builder_add_string_value (builder, text);
         }
     }
@@ -598,7 +600,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
       g_autofree char *text = value_text (node);
 
       /* D7: a bare string is a one-element array; a bare "" is taken as an empty array */
-      tr_report_warn (report, "%s%s is not an array", where, name);
+      tr_report_warn (report, "array-bare", "%s%s is not an array", where, name);
       if (text != NULL && *text != '\0')
         json_builder_add_string_value (builder, text);
     }
@@ -618,12 +620,12 @@ get_object (TrReport *report, JsonObject *obj, const char *where, const char *na
 
   if (node == NULL)
     {
-      tr_report_warn (report, "%s%s is missing", where, name);
+      tr_report_warn (report, "member-missing", "%s%s is missing", where, name);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      tr_report_warn (report, "%s%s is not an object, ignored", where, name);
+      tr_report_warn (report, "object-expected", "%s%s is not an object, ignored", where, name);
       return NULL;
     }
   return json_node_get_object (node);
@@ -637,7 +639,7 @@ parse_failure (TrReport *report, JsonObject *obj, const char *where)
 
   f->result_type = get_string (report, obj, where, "result-type");
   if (f->result_type == NULL)
-    tr_report_warn (report, "%sresult-type is missing", where);
+    tr_report_warn (report, "result-type-missing", "%sresult-type is missing", where);
   f->sending_mta_ip = get_string (report, obj, where, "sending-mta-ip");
   f->receiving_mx_hostname = get_string (report, obj, where, "receiving-mx-hostname");
   f->receiving_mx_helo = get_string (report, obj, where, "receiving-mx-helo");
@@ -668,7 +670,8 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
   p->mx_host = get_array_text (report, policy, pwhere, "mx-host");
   if (p->mx_host == NULL
       && (p->mx_host = get_array_text (report, policy, pwhere, "mx-host-pattern")) != NULL)
-    tr_report_warn (report, "%smx-host-pattern used instead of mx-host", pwhere);
+    tr_report_warn (report, "placeholder-name", "%smx-host-pattern used instead of mx-host",
+                    pwhere);
   p->total_successful_session_count
       = get_count (report, summary, swhere, "total-successful-session-count");
   p->total_failure_session_count
@@ -676,7 +679,7 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
 
   details = member (obj, "failure-details");
   if (details != NULL && !JSON_NODE_HOLDS_ARRAY (details))
-    tr_report_warn (report, "%sfailure-details is not an array, ignored", where);
+    tr_report_warn (report, "array-expected", "%sfailure-details is not an array, ignored", where);
   else if (details != NULL)
     {
       JsonArray *array = json_node_get_array (details);
@@ -685,7 +688,8 @@ parse_policy (TrReport *report, JsonObject *obj, guint index)
 
       for (i = 0; i < n; i++)
         if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
-          tr_report_warn (report, "%sfailure-details[%u] is not an object, skipped", where, i);
+          tr_report_warn (report, "element-not-object",
+                          "%sfailure-details[%u] is not an object, skipped", where, i);
 
       /* Backwards, taking each element out of the tree once it is converted: the memory of the
        * tree is reused for the model, so a large report does not hold both at once (fewer pages
@@ -771,7 +775,7 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   report->raw_json = bom ? g_bytes_new_from_bytes (json, bom, len - bom) : g_bytes_ref (json);
   report->json_values = n_values;
   if (bom)
-    tr_report_warn (report, "report starts with a UTF-8 byte order mark");
+    tr_report_warn (report, "byte-order-mark", "report starts with a UTF-8 byte order mark");
   report->organization_name = get_string (report, top, "", "organization-name");
   report->contact_info = get_string_alias (report, top, "", "contact-info", "email-address");
   report->report_id = get_string (report, top, "", "report-id");
@@ -782,7 +786,7 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   array = json_node_get_array (policies);
   n = json_array_get_length (array);
   if (n == 0)
-    tr_report_warn (report, "report has no policies");
+    tr_report_warn (report, "no-policies", "report has no policies");
   for (i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
@@ -790,7 +794,8 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
-          tr_report_warn (report, "policies[%u] is not an object, skipped", i);
+          tr_report_warn (report, "element-not-object", "policies[%u] is not an object, skipped",
+                          i);
           continue;
         }
       policy = parse_policy (report, json_node_get_object (element), i);

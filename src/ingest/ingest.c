@@ -125,8 +125,9 @@ admit (TrReport *report, const TrMailInfo *info, const TrSettings *settings, GSt
   foreign = tr_trust_keep_in_scope (report, info, settings->domains);
   report->foreign_policies = foreign;
   if (foreign > 0)
-    tr_report_warn (report, "%u of %u policies are about other domains than ours: not stored",
-                    foreign, total);
+    tr_report_warn (report, "foreign-policies",
+                    "%u of %u policies are about other domains than ours: not stored", foreign,
+                    total);
   return TRUE;
 }
 
@@ -324,7 +325,7 @@ rejected_line (TrRejectedOutcome outcome, const char *reason)
 
 /* tr_ingest_store - write @message inside the caller's transaction */
 gboolean
-tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_at,
+tr_ingest_store (TrStore *store, const TrMessage *message, const TrArrival *arrival,
                  gboolean count_repeats, TrIngestResult *result, GError **error)
 {
   for (guint i = 0; i < message->reports->len; i++)
@@ -332,7 +333,7 @@ tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_
       const TrReport *report = g_ptr_array_index (message->reports, i);
       TrStoreResult stored;
 
-      if (!tr_store_add_report (store, report, message->info, received_at, &stored, error))
+      if (!tr_store_add_report (store, report, message->info, arrival, &stored, error))
         return FALSE;
       if (stored.outcome == TR_STORE_STORED)
         result->stored++;
@@ -351,12 +352,11 @@ tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_
         .message_size = message->message_size,
         .reason = message->reason,
         .info = message->info,
-        .received_at = received_at,
         .fingerprint = message->fingerprint,
       };
       TrRejectedOutcome outcome;
 
-      if (!tr_store_add_rejected (store, &rejected, count_repeats, &outcome, error))
+      if (!tr_store_add_rejected (store, &rejected, arrival, count_repeats, &outcome, error))
         return FALSE;
       if (outcome == TR_REJECTED_KEPT || outcome == TR_REJECTED_KEPT_WITHOUT_BYTES)
         result->rejected++;

@@ -49,5 +49,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMessage, tr_message_free)
  * it has a reason, inside the caller's transaction; a message in `rejected` already has its
  * delivery counted if @count_repeats (ingest), else is left alone (import, reprocess).
  * Errors: those of the store. */
-gboolean tr_ingest_store (TrStore *store, const TrMessage *message, const char *received_at,
+gboolean tr_ingest_store (TrStore *store, const TrMessage *message, const TrArrival *arrival,
                           gboolean count_repeats, TrIngestResult *result, GError **error);

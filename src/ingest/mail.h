@@ -28,6 +28,6 @@ GPtrArray *tr_mail_extract (GBytes *message, const TrLimits *limits, TrMailInfo 
 /* tr_mail_fingerprint - SHA-256 (hex) of what makes @message the same message when it is
  * delivered again: its Message-ID and its body (the header fields the MTAs on the way add,
  * Received and the like, differ at each delivery), and the true @message_size of a message cut
- * at the size limit; all of its bytes when it has no header.  CRLF counts as LF.  A message in `rejected` is kept once
- * per fingerprint. */
+ * at the size limit; all of its bytes when it has no header.  CRLF counts as LF.  A message in
+ * `rejected` is kept once per fingerprint. */
 char *tr_mail_fingerprint (GBytes *message, guint64 message_size, const char *message_id);

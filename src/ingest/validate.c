@@ -145,7 +145,7 @@ fix_text (TrReport *report, char **value, const char *name, gsize max)
 
       g_free (*value);
       *value = valid;
-      tr_report_warn (report, "%s is not valid UTF-8, repaired", name);
+      tr_report_warn (report, "utf8-repaired", "%s is not valid UTF-8, repaired", name);
     }
   len = strlen (*value);
   if (len > max)
@@ -156,8 +156,9 @@ fix_text (TrReport *report, char **value, const char *name, gsize max)
       while (cut > 0 && ((guchar) (*value)[cut] & 0xc0) == 0x80)
         cut--;
       (*value)[cut] = '\0';
-      tr_report_warn (report, "%s cut from %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " bytes", name,
-                      len, cut);
+      tr_report_warn (report, "text-cut",
+                      "%s cut from %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " bytes", name, len,
+                      cut);
     }
 }
 
@@ -279,12 +280,12 @@ check_count (TrReport *report, gint64 *count, gint64 *total, const char *name)
   if (*count == TR_COUNT_ABSENT)
     return;
   if (*count > TR_COUNT_MAX)
-    tr_report_warn (report,
+    tr_report_warn (report, "count-beyond-belief",
                     "%s %" G_GINT64_FORMAT " is beyond belief (more than %" G_GINT64_FORMAT
                     "), ignored",
                     name, *count, TR_COUNT_MAX);
   else if (*count > TR_REPORT_COUNT_MAX - *total)
-    tr_report_warn (report,
+    tr_report_warn (report, "count-report-total",
                     "%s %" G_GINT64_FORMAT " takes the report's counts past %" G_GINT64_FORMAT
                     ", ignored",
                     name, *count, TR_REPORT_COUNT_MAX);
@@ -339,7 +340,8 @@ believable (TrReport *report, char *datetime, const char *latest, const char *na
 {
   if (datetime != NULL && strcmp (datetime, latest) > 0)
     {
-      tr_report_warn (report, "%s %s is in the future, not believed", name, datetime);
+      tr_report_warn (report, "date-future", "%s %s is in the future, not believed", name,
+                      datetime);
       g_free (datetime);
       return NULL;
     }
@@ -379,16 +381,17 @@ fix_dates (TrReport *report, const char *filename, const char *latest)
       if (*ends[i].from_file != NULL)
         {
           *ends[i].value = g_steal_pointer (ends[i].from_file);
-          tr_report_warn (report, "%s %s, taken from the filename", ends[i].name,
-                          ends[i].raw ? "unusable" : "missing");
+          tr_report_warn (report, "date-from-filename", "%s %s, taken from the filename",
+                          ends[i].name, ends[i].raw ? "unusable" : "missing");
         }
       else
-        tr_report_warn (report, "%s %s", ends[i].name, ends[i].raw ? "unusable" : "missing");
+        tr_report_warn (report, ends[i].raw ? "date-unusable" : "date-missing", "%s %s",
+                        ends[i].name, ends[i].raw ? "unusable" : "missing");
     }
   /* the fixed format compares like the time it stands for */
   if (report->start_datetime != NULL && report->end_datetime != NULL
       && strcmp (report->end_datetime, report->start_datetime) < 0)
-    tr_report_warn (report, "end-datetime is before start-datetime");
+    tr_report_warn (report, "date-order", "end-datetime is before start-datetime");
 }
 
 /* report_day - the day @report is filed under: of its start, else of the mail's Date: (unless
@@ -495,7 +498,8 @@ synthesize_report_id (TrReport *report)
   g_free (report->report_id);
   report->report_id = g_strconcat ("sha256:", g_checksum_get_string (sum), NULL);
   report->report_id_synthesized = TRUE;
-  tr_report_warn (report, "report-id missing, synthesised from the JSON text");
+  tr_report_warn (report, "report-id-synthesized",
+                  "report-id missing, synthesised from the JSON text");
 }
 
 /* tr_validate_report - normalise @report in place (see validate.h) */

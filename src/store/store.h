@@ -1,18 +1,62 @@
-/* store.h - the SQLite database: open, migrate, write reports and rejected messages */
+/* store.h - the storage interface: what every command asks of the database, whichever it is
+ *
+ * One table of operations per backend (store-backend.h), in the manner of Postfix's DICT and
+ * OpenSMTPD's table_backend: tr_store_open() picks the backend by the database string (a path:
+ * SQLite; a PostgreSQL connection string: PostgreSQL), and every function below dispatches to
+ * it.  Each backend holds all of its SQL.  Nothing here is SQL: rows come back as plain structs
+ * or through callbacks, and the counting rule and the domain key are applied above the
+ * interface (counting.h), so that they are defined once for every backend.
+ */
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "counting.h"
 #include "report.h"
 
 typedef struct _TrStore TrStore;
 
 typedef enum
 {
-  TR_STORE_READ_ONLY,
-  TR_STORE_READ_WRITE, /* creates the file and its directory, migrates the schema */
+  TR_STORE_READ_ONLY,  /* must exist and have a schema the reads understand (TR_STORE_READABLE) */
+  TR_STORE_READ_WRITE, /* must exist; pending migrations are applied */
+  TR_STORE_CREATE,     /* created when missing (with its directory), then migrated */
 } TrStoreMode;
+
+/* the oldest schema version the read operations understand (doc/schema.md) */
+#define TR_STORE_READABLE 5u
+/* how long a writer waits for another writer's lock before giving up (TR_ERROR_TEMPORARY) */
+#define TR_STORE_BUSY_TIMEOUT_MS 10000
+
+/* tr_store_open - open the database @db in @mode.
+ * Errors: TR_ERROR_NOT_FOUND (missing, and not TR_STORE_CREATE), TR_ERROR_CONFIG (a string that
+ * cannot be a database: a device, a directory, a dangling link, a URI of another kind; a backend
+ * not compiled in), TR_ERROR_TEMPORARY (cannot open, create or migrate; locked; not a tlsrptdb
+ * database; a schema newer than this program, or older than the reads understand). */
+TrStore *tr_store_open (const char *db, TrStoreMode mode, GError **error);
+void tr_store_close (TrStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrStore, tr_store_close)
+
+/* tr_store_name - the database as given to tr_store_open, for messages */
+const char *tr_store_name (TrStore *store);
+/* tr_store_backend_name - "sqlite", "postgresql" */
+const char *tr_store_backend_name (TrStore *store);
+
+/* --- transactions: one per message (ingest), per batch (import, reprocess, prune) --------- */
+
+/* tr_store_begin - take the write lock (TR_ERROR_TEMPORARY when busy past the timeout) */
+gboolean tr_store_begin (TrStore *store, GError **error);
+/* tr_store_commit - commit durably: when it returns TRUE, what was written survives a crash */
+gboolean tr_store_commit (TrStore *store, GError **error);
+/* tr_store_commit_relaxed - commit a transaction that only counted repeat deliveries of
+ * reports made durable before: a power cut may lose the count, never a report */
+gboolean tr_store_commit_relaxed (TrStore *store, GError **error);
+/* tr_store_rollback - undo the open transaction, if any */
+void tr_store_rollback (TrStore *store);
+/* tr_store_tune_for_batch - many large transactions follow (import) */
+void tr_store_tune_for_batch (TrStore *store);
+
+/* --- writing reports ---------------------------------------------------------------------- */
 
 typedef enum
 {
@@ -23,8 +67,8 @@ typedef enum
 typedef struct
 {
   TrStoreOutcome outcome;
-  gint64 report_row; /* reports.id */
-  gint64 deliveries; /* reports.deliveries after this delivery */
+  gint64 report_row; /* its row id */
+  gint64 deliveries; /* deliveries after this one */
   guint n_policies;  /* rows written (0 for a duplicate) */
   guint n_failures;
   guint same_key;             /* other stored reports with the same reporter and report-id but
@@ -33,35 +77,27 @@ typedef struct
                                * unauthenticated: its verdict was recorded */
 } TrStoreResult;
 
-#define TR_STORE_BUSY_TIMEOUT_MS 10000
+/* How a message reached us (stored with its reports and in `rejected`). */
+typedef struct
+{
+  const char *received_at;    /* "YYYY-MM-DDTHH:MM:SSZ" */
+  const char *via;            /* "mail" or "https" */
+  const char *client_address; /* the HTTPS client, or NULL */
+} TrArrival;
 
-/* tr_store_open - open the database at @path.
- * Errors: TR_ERROR_NOT_FOUND (read-only and missing), TR_ERROR_TEMPORARY (cannot open, create or
- * migrate; locked; not a tlsrptdb database; schema newer than this program). */
-TrStore *tr_store_open (const char *path, TrStoreMode mode, GError **error);
-void tr_store_close (TrStore *store);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrStore, tr_store_close)
-
-/* tr_store_db - the connection, for read-only queries (owned by @store) */
-sqlite3 *tr_store_db (TrStore *store);
-
-/* tr_store_begin - BEGIN IMMEDIATE: one transaction per message (TR_ERROR_TEMPORARY when busy) */
-gboolean tr_store_begin (TrStore *store, GError **error);
-/* tr_store_commit - COMMIT and fsync the WAL (what synchronous=FULL does): durable when it
- * returns TRUE */
-gboolean tr_store_commit (TrStore *store, GError **error);
-/* tr_store_commit_relaxed - COMMIT without fsync, for a transaction that only counted repeat
- * deliveries of reports already durable; a power cut may lose the count, never a report */
-gboolean tr_store_commit_relaxed (TrStore *store, GError **error);
-/* tr_store_rollback - undo the open transaction, if any */
-void tr_store_rollback (TrStore *store);
-
-/* tr_store_add_report - insert @report (validated) with its mail facts, or count a repeat
- * delivery: a stored report with the same reporter, report-id and content.  Another content
- * under the same reporter and report-id is stored beside it (result->same_key says so).
- * @info may be NULL; @received_at is "YYYY-MM-DDTHH:MM:SSZ".  Inside a transaction. */
+/* tr_store_add_report - insert @report (validated) with its mail facts (@info may be NULL), or
+ * count a repeat delivery: a stored report with the same reporter, report-id and content.
+ * Another content under the same reporter and report-id is stored beside it.  Inside a
+ * transaction. */
 gboolean tr_store_add_report (TrStore *store, const TrReport *report, const TrMailInfo *info,
-                              const char *received_at, TrStoreResult *result, GError **error);
+                              const TrArrival *arrival, TrStoreResult *result, GError **error);
+
+/* tr_store_has_report - whether @report (validated) is stored: the same reporter, report-id and
+ * content (or a report of that key stored before content was compared) */
+gboolean tr_store_has_report (TrStore *store, const TrReport *report, gboolean *found,
+                              GError **error);
+
+/* --- the rejected table ------------------------------------------------------------------- */
 
 /* A message to keep in `rejected`. */
 typedef struct
@@ -70,7 +106,6 @@ typedef struct
   guint64 message_size;    /* its true size */
   const char *reason;      /* why it is kept */
   const TrMailInfo *info;  /* its mail facts, or NULL */
-  const char *received_at; /* "YYYY-MM-DDTHH:MM:SSZ" */
   const char *fingerprint; /* who it is (tr_mail_fingerprint), or NULL */
 } TrRejectedMessage;
 
@@ -87,36 +122,35 @@ typedef enum
  * bytes are kept only while what `rejected` holds stays within the budget
  * (tr_store_set_rejected_budget); beyond it only its facts and reason.  Inside a transaction. */
 gboolean tr_store_add_rejected (TrStore *store, const TrRejectedMessage *message,
-                                gboolean count_repeat, TrRejectedOutcome *outcome, GError **error);
+                                const TrArrival *arrival, gboolean count_repeat,
+                                TrRejectedOutcome *outcome, GError **error);
 
-/* tr_store_set_rejected_budget - the bytes of messages `rejected` may hold in all (0: none) */
+/* tr_store_set_rejected_budget - the bytes of messages `rejected` may hold in all */
 void tr_store_set_rejected_budget (TrStore *store, guint64 bytes);
-
-/* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
-char *tr_store_now (void);
-
-/* --- import, reprocess and prune ------------------------------------------------------------ */
-
-/* tr_store_has_report - whether @report (validated) is stored: the same reporter, report-id and
- * content (or a report of that key stored before content was compared) */
-gboolean tr_store_has_report (TrStore *store, const TrReport *report, gboolean *found,
-                              GError **error);
 
 /* One row of `rejected`. */
 typedef struct
 {
   gint64 id;
-  GBytes *raw;
+  GBytes *raw; /* NULL unless asked for */
   guint64 message_size;
-  char *received_at;
-  char *reason;
+  gboolean truncated;
   gboolean raw_dropped; /* the bytes were not kept (the budget was full) */
+  char *received_at;
+  char *last_received_at;
+  gint64 deliveries;
+  char *reason;
+  char *message_id;
+  char *subject;
+  char *mail_from;
+  char *received_via;
+  char *client_address;
 } TrRejectedRow;
 
 void tr_rejected_row_clear (TrRejectedRow *row);
 
-/* tr_store_next_rejected - the row of `rejected` with the smallest id above @after_id;
- * *@found is FALSE when there is none */
+/* tr_store_next_rejected - the row of `rejected` with the smallest id above @after_id, with its
+ * bytes; *@found is FALSE when there is none */
 gboolean tr_store_next_rejected (TrStore *store, gint64 after_id, TrRejectedRow *row,
                                  gboolean *found, GError **error);
 /* tr_store_delete_rejected - remove row @id of `rejected`.  Inside a transaction. */
@@ -124,6 +158,8 @@ gboolean tr_store_delete_rejected (TrStore *store, gint64 id, GError **error);
 /* tr_store_set_rejected_reason - change the reason of row @id.  Inside a transaction. */
 gboolean tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason,
                                        GError **error);
+
+/* --- prune -------------------------------------------------------------------------------- */
 
 /* What prune removes (or would remove). */
 typedef struct
@@ -134,15 +170,168 @@ typedef struct
   gint64 rejected;
 } TrPruneCounts;
 
-/* tr_store_prune_reports - delete up to @limit reports (with their policies and failure
- * details) whose report_day is before @before_day ("YYYY-MM-DD"), adding what was deleted to
- * @counts; with @dry_run only count them (@limit -1: all).  Inside a transaction. */
+/* tr_store_prune_reports - delete up to @limit reports (with their policies, failure details
+ * and summaries) whose report_day is before @before_day ("YYYY-MM-DD"), adding what was deleted
+ * to @counts; with @dry_run only count them (@limit -1: all).  Inside a transaction. */
 gboolean tr_store_prune_reports (TrStore *store, const char *before_day, gint64 limit,
                                  gboolean dry_run, TrPruneCounts *counts, GError **error);
 /* tr_store_prune_rejected - the same for messages in `rejected` received before @before_day */
 gboolean tr_store_prune_rejected (TrStore *store, const char *before_day, gint64 limit,
                                   gboolean dry_run, TrPruneCounts *counts, GError **error);
 
-/* tr_store_set_checkpoint_frames - checkpoint the WAL once it is @frames pages long instead of
- * TR_STORE_CHECKPOINT_FRAMES: for a batch writer (import), whose every commit is many pages */
-void tr_store_set_checkpoint_frames (TrStore *store, int frames);
+/* --- reading ------------------------------------------------------------------------------ */
+
+/* The filters every read takes (all optional; string arrays are NULL-terminated); query.c
+ * checks and normalises them, a backend applies them. */
+typedef struct
+{
+  char **domains;      /* domain keys, lower case: reports with a policy of one of them */
+  char *since_day;     /* "YYYY-MM-DD": report_day >= it */
+  char *until_day;     /* "YYYY-MM-DD": report_day <= it */
+  char **reporters;    /* reporter keys, lower case */
+  char **result_types; /* lower case; failure details of these types */
+  char **mxs;          /* receiving MX host names, lower case */
+  char **warnings;     /* warning codes: reports with one of them */
+  const gint64 *rows;  /* only these reports (by row id), if not NULL */
+  guint n_rows;
+  gint64 limit;           /* rows at most; -1: no limit */
+  gboolean authenticated; /* only reports with an aligned dkim=pass (doc/schema.md) */
+} TrQueryFilter;
+
+#define TR_QUERY_FILTER_INIT                                                                       \
+  {                                                                                                \
+    .limit = -1                                                                                    \
+  }
+
+void tr_query_filter_clear (TrQueryFilter *filter);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrQueryFilter, tr_query_filter_clear)
+
+/* The sessions of one report and domain key, by class (a row of the session summary). */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;
+  const char *domain;
+  const char *reporter;
+  TrClassCounts successful;
+  TrClassCounts failed;
+} TrSessionRow;
+
+/* The failed sessions of one report, domain key, policy class, result type and receiving MX
+ * (failure details summed per policy). */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;
+  const char *domain;
+  const char *reporter;
+  TrPolicyClass klass;
+  const char *result_type; /* "(none)" when the detail has none */
+  const char *mx;          /* lower case; "" when the detail has none */
+  gint64 failed;
+} TrDetailRow;
+
+/* One failure detail as stored, with what it belongs to. */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;
+  const char *reporter;
+  const char *report_id;
+  const char *domain;
+  const char *policy_type;
+  const TrFailure *failure;
+} TrFailureRow;
+
+/* One stored report, for listings. */
+typedef struct
+{
+  gint64 row;
+  const char *day;
+  const char *reporter;
+  const char *organization_name;
+  const char *report_id;
+  const char *start_datetime;
+  const char *end_datetime;
+  const char *received_at;
+  gint64 deliveries;
+  gint64 conflicts; /* other reports with its reporter and report-id */
+  gint64 warnings;  /* warnings kept with it */
+  gboolean authenticated;
+} TrReportRow;
+
+/* Another stored report with the same reporter and report-id but other content. */
+typedef struct
+{
+  gint64 row;
+  gboolean authenticated;
+} TrConflict;
+
+/* One stored report, whole: the model as it was stored, and what the database adds. */
+typedef struct
+{
+  gint64 row;
+  TrReport *report;  /* policies with their failure details, warnings, dkim_*, raw_json */
+  TrMailInfo *info;  /* the mail facts stored with it (no Authentication-Results) */
+  char *received_at; /* first delivery */
+  char *last_received_at;
+  gint64 deliveries;
+  char *received_via;   /* "mail", "https", or NULL (stored before it was recorded) */
+  char *client_address; /* HTTPS */
+  GArray *conflicts;    /* of TrConflict */
+} TrStoredReport;
+
+void tr_stored_report_free (TrStoredReport *stored);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrStoredReport, tr_stored_report_free)
+
+/* The callbacks of the reads: return FALSE (with @error, or to stop early without one) to stop. */
+typedef gboolean (*TrSessionFunc) (const TrSessionRow *row, gpointer data, GError **error);
+typedef gboolean (*TrDetailFunc) (const TrDetailRow *row, gpointer data, GError **error);
+typedef gboolean (*TrFailureFunc) (const TrFailureRow *row, gpointer data, GError **error);
+typedef gboolean (*TrReportFunc) (const TrReportRow *row, gpointer data, GError **error);
+typedef gboolean (*TrStoredReportFunc) (TrStoredReport *stored, gpointer data, GError **error);
+
+/* tr_store_each_session - the session summary rows of the reports that @filter selects (its
+ * result types and MXs are not applied: sessions are not per detail), in no particular order */
+gboolean tr_store_each_session (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                                gpointer data, GError **error);
+/* tr_store_each_detail - the summed failure details that @filter selects, the rows of one report
+ * together (linear: each policy is read once) */
+gboolean tr_store_each_detail (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                               gpointer data, GError **error);
+/* tr_store_each_failure - the failure details that @filter selects, newest report day first, at
+ * most filter->limit */
+gboolean tr_store_each_failure (TrStore *store, const TrQueryFilter *filter, TrFailureFunc func,
+                                gpointer data, GError **error);
+/* tr_store_each_report - the reports that @filter selects (a report with a failure detail of its
+ * result types and MXs, when given), newest report day first, at most filter->limit */
+gboolean tr_store_each_report (TrStore *store, const TrQueryFilter *filter, TrReportFunc func,
+                               gpointer data, GError **error);
+/* tr_store_find_reports - the reports whose report-id is @which, or whose row id it is, whole,
+ * in row order */
+gboolean tr_store_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
+                                gpointer data, GError **error);
+
+/* What the database holds, for monitoring (check, metrics). */
+typedef struct
+{
+  guint schema_version;
+  gint64 size_bytes;      /* -1 when the backend cannot tell */
+  gint64 reports;         /* rows of reports */
+  gint64 rejected;        /* rows of rejected */
+  gint64 rejected_bytes;  /* what their messages take */
+  char *last_received_at; /* the latest delivery of a report or rejected message, or NULL */
+  char *first_report_day; /* or NULL when there is no report */
+  char *last_report_day;
+} TrStoreInfo;
+
+void tr_store_info_clear (TrStoreInfo *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrStoreInfo, tr_store_info_clear)
+
+/* tr_store_info - what the database holds */
+gboolean tr_store_info (TrStore *store, TrStoreInfo *info, GError **error);
+
+/* --- time --------------------------------------------------------------------------------- */
+
+/* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
+char *tr_store_now (void);

@@ -1,6 +1,8 @@
 /* report.c - constructors and destructors of the model in report.h */
 #include "config.h"
 
+#include <string.h>
+
 #include "report.h"
 
 TrMailInfo *
@@ -100,13 +102,22 @@ tr_policy_free (TrPolicy *policy)
   g_free (policy);
 }
 
+static void
+warning_free (gpointer data)
+{
+  TrWarning *warning = data;
+
+  g_free (warning->text);
+  g_free (warning);
+}
+
 TrReport *
 tr_report_new (void)
 {
   TrReport *report = g_new0 (TrReport, 1);
 
   report->policies = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_policy_free);
-  report->warnings = g_ptr_array_new_with_free_func (g_free);
+  report->warnings = g_ptr_array_new_with_free_func (warning_free);
   report->dkim_aligned = -1;
   return report;
 }
@@ -134,21 +145,77 @@ tr_report_free (TrReport *report)
   g_free (report);
 }
 
-/* tr_report_warn - note a deviation; shown by --verbose, never fatal.  Bounded, so that a hostile
- * report cannot fill memory with warnings: after TR_REPORT_MAX_WARNINGS, one line says so. */
+/* The warning codes: stable, for scripts (doc/deviations.md lists them with the deviations). */
+const TrWarningCode tr_warning_codes[] = {
+  { "not-a-string", "a member that should be a string is an array or object: ignored" },
+  { "scalar-as-string", "a member that should be a string is a number or boolean: kept as text" },
+  { "placeholder-name", "RFC 8460's placeholder name used for a member (D16)" },
+  { "count-fraction", "a session count is not a whole number: truncated" },
+  { "count-as-string", "a session count is a string of digits: read as a number" },
+  { "count-unusable", "a session count is not a number: ignored" },
+  { "count-beyond-belief", "a session count above a trillion: not believed" },
+  { "count-report-total", "a session count that takes the report's counts past 2^52: ignored" },
+  { "array-expected", "a member that should be an array is an object or missing: ignored" },
+  { "array-bare", "an array member sent as a bare string: read as one element (D7)" },
+  { "array-null", "null inside an array: skipped" },
+  { "array-non-string", "a non-string inside an array of strings: kept as text" },
+  { "member-missing", "a member RFC 8460 requires is missing" },
+  { "object-expected", "a member that should be an object is not: ignored" },
+  { "element-not-object", "an element of policies or failure-details is not an object: skipped" },
+  { "result-type-missing", "a failure detail without result-type" },
+  { "no-policies", "the report has no policies" },
+  { "byte-order-mark", "the JSON starts with a UTF-8 byte order mark" },
+  { "utf8-repaired", "a text value is not valid UTF-8: repaired" },
+  { "text-cut", "a text value longer than 16 KiB: cut" },
+  { "date-missing", "start- or end-datetime missing" },
+  { "date-unusable", "start- or end-datetime unusable" },
+  { "date-from-filename", "a date-time taken from the RFC 8460 filename instead" },
+  { "date-future", "a date-time far after the report arrived: not believed" },
+  { "date-order", "end-datetime before start-datetime" },
+  { "report-id-synthesized", "report-id missing: synthesised from the JSON (D9)" },
+  { "foreign-policies", "policies about other domains than ours: not stored" },
+  { "warnings-suppressed", "more warnings than are kept" },
+  { NULL, NULL },
+};
+
+/* tr_warning_code_known - whether @code is one of the codes above */
+gboolean
+tr_warning_code_known (const char *code)
+{
+  for (guint i = 0; code != NULL && tr_warning_codes[i].code != NULL; i++)
+    if (strcmp (code, tr_warning_codes[i].code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* add_warning - append one warning */
+static void
+add_warning (TrReport *report, const char *code, char *text)
+{
+  TrWarning *warning = g_new0 (TrWarning, 1);
+
+  warning->code = code;
+  warning->text = text;
+  g_ptr_array_add (report->warnings, warning);
+}
+
+/* tr_report_warn - note a deviation; shown by --verbose and show, stored, never fatal.  Bounded,
+ * so that a hostile report cannot fill memory with warnings: after TR_REPORT_MAX_WARNINGS, one
+ * more says so. */
 void
-tr_report_warn (TrReport *report, const char *format, ...)
+tr_report_warn (TrReport *report, const char *code, const char *format, ...)
 {
   va_list args;
 
+  g_return_if_fail (tr_warning_code_known (code));
   if (report->warnings->len > TR_REPORT_MAX_WARNINGS)
     return;
   if (report->warnings->len == TR_REPORT_MAX_WARNINGS)
     {
-      g_ptr_array_add (report->warnings, g_strdup ("further warnings suppressed"));
+      add_warning (report, "warnings-suppressed", g_strdup ("further warnings suppressed"));
       return;
     }
   va_start (args, format);
-  g_ptr_array_add (report->warnings, g_strdup_vprintf (format, args));
+  add_warning (report, code, g_strdup_vprintf (format, args));
   va_end (args);
 }

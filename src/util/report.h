@@ -81,8 +81,24 @@ typedef struct
   int dkim_aligned;    /* trust.c: 1 aligned with the reporter, 0 not, -1 unknown */
   GPtrArray *policies; /* of TrPolicy, never NULL (may be empty) */
   guint foreign_policies; /* ingest.c: policies about other domains than ours, not kept */
-  GPtrArray *warnings;    /* of char *: deviations noticed on the way, for --verbose and logs */
+  GPtrArray *warnings;    /* of TrWarning: deviations noticed on the way (kept with the report) */
 } TrReport;
+
+/* One deviation of a report from RFC 8460, or a change made to it: a stable short code
+ * (tr_warning_codes, doc/deviations.md) and a text that says where. */
+typedef struct
+{
+  const char *code; /* static: one of tr_warning_codes */
+  char *text;
+} TrWarning;
+
+/* The warning codes, with a line each on what they mean; NULL-terminated. */
+typedef struct
+{
+  const char *code;
+  const char *meaning;
+} TrWarningCode;
+extern const TrWarningCode tr_warning_codes[];
 
 TrMailInfo *tr_mail_info_new (void);
 void tr_mail_info_free (TrMailInfo *info);
@@ -95,9 +111,13 @@ TrPolicy *tr_policy_new (void);
 void tr_policy_free (TrPolicy *policy);
 TrReport *tr_report_new (void);
 void tr_report_free (TrReport *report);
-/* tr_report_warn - add a warning; at most TR_REPORT_MAX_WARNINGS are kept */
+/* tr_report_warn - add a warning with the code @code (one of tr_warning_codes); at most
+ * TR_REPORT_MAX_WARNINGS are kept, then one "warnings-suppressed" */
 #define TR_REPORT_MAX_WARNINGS 100
-void tr_report_warn (TrReport *report, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void tr_report_warn (TrReport *report, const char *code, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+/* tr_warning_code_known - whether @code is one of tr_warning_codes */
+gboolean tr_warning_code_known (const char *code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMailInfo, tr_mail_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrPayload, tr_payload_free)

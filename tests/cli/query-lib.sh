@@ -33,14 +33,16 @@ print("%d x %s" % (len(rows), ",".join(sorted(set(str(len(r)) for r in rows)))))
 }
 # undo_step_5 DB : take a database of this program back to schema 4 (before reports were told
 # apart by content, schema step 5), for the upgrade tests; the views and the trigger that read
-# the reports table are left out, as step 5 creates them again
+# the reports table are left out (step 5 creates them again, or no longer needs them)
 undo_step_5 () {
   sql "$1" "DROP TRIGGER rejected_bytes_insert; DROP TRIGGER rejected_bytes_delete;
     DROP TRIGGER rejected_bytes_update; DROP TABLE counters; DROP INDEX rejected_fingerprint;
     ALTER TABLE rejected DROP COLUMN fingerprint; ALTER TABLE rejected DROP COLUMN deliveries;
     ALTER TABLE rejected DROP COLUMN last_received_at; ALTER TABLE rejected DROP COLUMN raw_dropped;
+    ALTER TABLE rejected DROP COLUMN received_via; ALTER TABLE rejected DROP COLUMN client_address;
     DROP VIEW daily_failures; DROP VIEW report_failures; DROP VIEW daily_summary;
-    DROP VIEW report_sessions; DROP VIEW failure_details; DROP TRIGGER policies_summary;
+    DROP VIEW report_sessions; DROP VIEW failure_details; DROP TABLE report_warnings;
+    ALTER TABLE policies DROP COLUMN domain;
     CREATE TABLE reports_old (id INTEGER PRIMARY KEY, reporter_key TEXT NOT NULL,
       organization_name TEXT, contact_info TEXT, report_id TEXT NOT NULL,
       report_id_synthesized INTEGER NOT NULL DEFAULT 0, start_datetime TEXT, end_datetime TEXT,

@@ -264,7 +264,7 @@ is "and pruned like any other" "$(counts "$db")" "0 0 0 0"
 for bad in /dev/null /dev/full "$TESTTMP/dangling.db" "file:$TESTTMP/x.db" "postgres://x/y"; do
   [ "$bad" = "$TESTTMP/dangling.db" ] && ln -sf "$TESTTMP/nowhere/x.db" "$bad"
   ingest "$bad" "$SAMPLES/google.eml"
-  is "--db $bad: deferred (75) with a reason" "$status:$(echo "$err" | grep -c -e 'not a regular file' -e 'symbolic link to nothing' -e 'looks like a URI')" "75:1"
+  is "--db $bad: deferred (75) with a reason" "$status:$(echo "$err" | grep -c -e 'not a regular file' -e 'symbolic link to nothing' -e 'looks like a URI' -e 'PostgreSQL')" "75:1"
 done
 [ ! -e /dev/null-journal ] && [ ! -e /dev/null-wal ] && [ ! -e "$TESTTMP/nowhere" ] && [ ! -e postgres: ] && [ ! -e file: ]
 is "nothing was created" "$?" 0

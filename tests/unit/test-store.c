@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "schema.h"
-#include "store.h"
+#include "schema-sqlite.h"
+#include "store-sqlite.h" /* the backend's own connection, to look inside */
 #include "validate.h"
 
 typedef struct
@@ -91,13 +91,17 @@ refingerprint (TrReport *report)
   return report;
 }
 
+/* when the reports and messages of these tests arrived */
+static const TrArrival arrival = { .received_at = "2026-11-21T06:00:00Z", .via = "mail" };
+
 static gint64
 query_int (TrStore *store, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 value;
 
-  g_assert_cmpint (sqlite3_prepare_v2 (tr_store_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (SQLITE_STORE (store)->db, sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   value = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
@@ -110,7 +114,8 @@ query_text (TrStore *store, const char *sql)
   static char value[64];
   sqlite3_stmt *stmt = NULL;
 
-  g_assert_cmpint (sqlite3_prepare_v2 (tr_store_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (SQLITE_STORE (store)->db, sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_strlcpy (value, (const char *) sqlite3_column_text (stmt, 0), sizeof value);
   sqlite3_finalize (stmt);
@@ -123,7 +128,7 @@ add (TrStore *store, TrReport *report, TrStoreResult *result)
   g_autoptr (GError) error = NULL;
 
   g_assert_true (tr_store_begin (store, &error));
-  g_assert_true (tr_store_add_report (store, report, NULL, "2026-11-21T06:00:00Z", result, &error));
+  g_assert_true (tr_store_add_report (store, report, NULL, &arrival, result, &error));
   g_assert_true (tr_store_commit (store, &error));
   g_assert_no_error (error);
 }
@@ -132,7 +137,7 @@ static void
 test_create (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
@@ -144,7 +149,7 @@ test_create (Fixture *f, gconstpointer data)
   g_clear_pointer (&store, tr_store_close);
 
   /* opening again migrates nothing and keeps working */
-  store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
 }
@@ -153,7 +158,7 @@ static void
 test_dedup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_autoptr (TrReport) first = make_report ("google.com", "id-1", 3);
   g_autoptr (TrReport) again = make_report ("google.com", "id-1", 3);
   g_autoptr (TrReport) other = make_report ("microsoft.com", "id-1", 1);
@@ -180,13 +185,12 @@ static void
 test_rollback (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_autoptr (TrReport) report = make_report ("google.com", "id-1", 5);
   TrStoreResult result;
 
   g_assert_true (tr_store_begin (store, &error));
-  g_assert_true (
-      tr_store_add_report (store, report, NULL, "2026-11-21T06:00:00Z", &result, &error));
+  g_assert_true (tr_store_add_report (store, report, NULL, &arrival, &result, &error));
   tr_store_rollback (store);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports"), ==, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 0);
@@ -201,13 +205,12 @@ reject (TrStore *store, GBytes *raw, guint64 size, const char *fingerprint, gboo
     .raw = raw,
     .message_size = size,
     .reason = "message too large",
-    .received_at = "2026-11-21T06:00:00Z",
     .fingerprint = fingerprint,
   };
   TrRejectedOutcome outcome = TR_REJECTED_KNOWN;
 
   g_assert_true (tr_store_begin (store, &error));
-  g_assert_true (tr_store_add_rejected (store, &message, count, &outcome, &error));
+  g_assert_true (tr_store_add_rejected (store, &message, &arrival, count, &outcome, &error));
   g_assert_true (tr_store_commit (store, &error));
   g_assert_no_error (error);
   return outcome;
@@ -217,7 +220,7 @@ static void
 test_rejected (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_autoptr (GBytes) raw = g_bytes_new_static ("abc\0def", 7);
 
   g_assert_cmpint (reject (store, raw, 7000, "f1", TRUE), ==, TR_REJECTED_KEPT);
@@ -237,7 +240,7 @@ static void
 test_rejected_budget (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_autoptr (GBytes) raw = g_bytes_new_static ("0123456789", 10);
 
   tr_store_set_rejected_budget (store, 25);
@@ -248,9 +251,9 @@ test_rejected_budget (Fixture *f, gconstpointer data)
   g_assert_cmpint (
       query_int (store, "SELECT length(raw_message) + raw_dropped FROM rejected WHERE id = 3"), ==,
       1);
-  g_assert_cmpint (
-      sqlite3_exec (tr_store_db (store), "DELETE FROM rejected WHERE id = 1", NULL, NULL, NULL), ==,
-      SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (SQLITE_STORE (store)->db, "DELETE FROM rejected WHERE id = 1",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
   g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 10);
   g_assert_cmpint (reject (store, raw, 10, "c", TRUE), ==, TR_REJECTED_REPEAT);
   g_assert_cmpint (
@@ -265,7 +268,7 @@ static void
 test_conflict (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_autoptr (TrReport) forged = make_report ("google.com", "2026-11-20_example.com", 0);
   g_autoptr (TrReport) real = make_report ("google.com", "2026-11-20_example.com", 3);
   TrStoreResult result;
@@ -295,7 +298,7 @@ static void
 test_authenticate (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_autoptr (TrReport) forged = make_report ("google.com", "id", 1);
   g_autoptr (TrReport) real = make_report ("google.com", "id", 1);
   TrStoreResult result;
@@ -328,7 +331,7 @@ test_paths (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (symlink (target, dangling), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    for (int mode = TR_STORE_READ_ONLY; mode <= TR_STORE_READ_WRITE; mode++)
+    for (int mode = TR_STORE_READ_ONLY; mode <= TR_STORE_CREATE; mode++)
       {
         g_autoptr (GError) error = NULL;
         g_autoptr (TrStore) store = tr_store_open (paths[i], (TrStoreMode) mode, &error);
@@ -346,13 +349,13 @@ static void
 test_newer_schema (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
 
   g_assert_cmpint (
-      sqlite3_exec (tr_store_db (store), "PRAGMA user_version = 1000", NULL, NULL, NULL), ==,
+      sqlite3_exec (SQLITE_STORE (store)->db, "PRAGMA user_version = 1000", NULL, NULL, NULL), ==,
       SQLITE_OK);
   g_clear_pointer (&store, tr_store_close);
-  store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_assert_null (store);
   g_assert_error (error, TR_ERROR, TR_ERROR_TEMPORARY);
   g_assert_nonnull (strstr (error->message, "newer"));
@@ -384,7 +387,7 @@ test_foreign (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x)", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
-  store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_assert_null (store);
   g_assert_error (error, TR_ERROR, TR_ERROR_TEMPORARY);
 }
@@ -418,7 +421,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   old_database (f, 1,
                 "INSERT INTO reports (reporter_key, report_id, raw_json, received_at,"
                 " last_received_at) VALUES ('a', 'b', '{}', 'x', 'x')");
-  store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports WHERE dkim_result IS NULL"), ==,
@@ -444,7 +447,7 @@ test_migrate_v4 (Fixture *f, gconstpointer data)
       "INSERT INTO failures (policy_ref, result_type) VALUES (1, 'x');"
       "INSERT INTO rejected (received_at, reason, raw_message, message_size)"
       " VALUES ('x', 'y', X'0102', 2)");
-  store = tr_store_open (f->path, TR_STORE_READ_WRITE, &error);
+  store = tr_store_open (f->path, TR_STORE_CREATE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, tr_schema_version);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM reports WHERE id = 7"), ==, 1);
@@ -457,8 +460,8 @@ test_migrate_v4 (Fixture *f, gconstpointer data)
   g_assert_cmpint (result.outcome, ==, TR_STORE_DUPLICATE);
   g_assert_cmpint (result.report_row, ==, 7);
   /* the summaries follow a report that is deleted, as before */
-  g_assert_cmpint (sqlite3_exec (tr_store_db (store), "DELETE FROM reports", NULL, NULL, NULL), ==,
-                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (SQLITE_STORE (store)->db, "DELETE FROM reports", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM summary_sessions"), ==, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 0);
 }
@@ -473,7 +476,7 @@ test_migrations_frozen (Fixture *f, gconstpointer data)
     "5a4bbfa0f2ee33e4ca2ea4fbd8fc0edcf712edda4f377731b8dff54a456bad32",
     "b30b0a10ef446313eb9365d2b3432d93b8cef3d46d76f9e46bd440d4a69d4bfe",
     "71891e44bccf8dd10e7118d74bb4abc16dc442dde54c2c17a5c6d4c06b10a863",
-    "6b54f05fc7fcaf8dff8f985d6833e3897db809be51274033bf7f90145eeb9fc7",
+    "49c337ccdcd3facbb2ea4768123cc1134ca54d0ebb936ac828931dcfa074bed2",
   };
 
   g_assert_cmpuint (tr_schema_version, >=, G_N_ELEMENTS (shipped));

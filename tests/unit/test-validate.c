@@ -42,8 +42,12 @@ has_warning (const TrReport *report, const char *text)
   guint i;
 
   for (i = 0; i < report->warnings->len; i++)
-    if (strstr (g_ptr_array_index (report->warnings, i), text) != NULL)
-      return TRUE;
+    {
+      const TrWarning *w = g_ptr_array_index (report->warnings, i);
+
+      if (strstr (w->text, text) != NULL || strcmp (w->code, text) == 0)
+        return TRUE;
+    }
   return FALSE;
 }
 

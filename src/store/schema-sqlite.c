@@ -5,10 +5,10 @@
  */
 #include "config.h"
 
-#include "schema.h"
+#include "schema-sqlite.h"
 
-/* The trigger that keeps summary_sessions current (step 3; created again by step 5, which
- * rebuilds the reports table it reads).  The domain key of a policy is its lower-cased
+/* The trigger that kept summary_sessions current (step 3; since step 5 the store writes the
+ * summary as it stores a policy).  The domain key of a policy is its lower-cased
  * policy-domain, else the report's TLS-Report-Domain, else "(none)". */
 #define TRIGGER_POLICIES_SUMMARY                                                                   \
   "CREATE TRIGGER policies_summary AFTER INSERT ON policies BEGIN"                                 \
@@ -224,9 +224,12 @@ const char *const tr_schema_migrations[] = {
    * reporter and report-id with other content is another report, kept beside the first, never
    * a repeat of it.  SQLite cannot drop a UNIQUE constraint, so the reports table is built
    * again (the ids stay; foreign keys are off while the steps run).  Rows stored before have
-   * no fingerprint and stay repeats of any report with their key.  Sums over many reports
-   * saturate instead of failing (total()).  Rejected messages are kept once (deliveries), and
-   * what their bytes take is counted for the rejected budget. */
+   * no fingerprint and stay repeats of any report with their key.  The domain key of a policy
+   * is a column (tr_domain_key computes it as tlsrptdb stores a policy, and also writes
+   * summary_sessions: the trigger that did is gone), warnings are kept with their report, and
+   * so is how the message arrived.  Sums over many reports saturate instead of failing
+   * (total()).  Rejected messages are kept once (deliveries), and what their bytes take is
+   * counted for the rejected budget. */
   "DROP VIEW IF EXISTS daily_failures;"
   "DROP VIEW IF EXISTS report_failures;"
   "DROP VIEW IF EXISTS daily_summary;"
@@ -237,6 +240,8 @@ const char *const tr_schema_migrations[] = {
   "  dkim_domain TEXT,"
   "  dkim_aligned INTEGER,"
   "  content_sha256 TEXT,"
+  "  received_via TEXT,"
+  "  client_address TEXT,"
   "  UNIQUE (reporter_key, report_id, content_sha256)"
   ");"
   "INSERT INTO reports_new (id, reporter_key, organization_name, contact_info, report_id,"
@@ -251,14 +256,39 @@ const char *const tr_schema_migrations[] = {
   "ALTER TABLE reports_new RENAME TO reports;"
   "CREATE INDEX reports_day ON reports (report_day);"
   "CREATE INDEX reports_reporter_day ON reports (reporter_key, "
-  "report_day);" TRIGGER_POLICIES_SUMMARY TRIGGER_REPORTS_SUMMARY_DELETE VIEW_FAILURE_DETAILS
-      VIEW_REPORT_SESSIONS "CREATE VIEW daily_summary AS"
+  "report_day);" TRIGGER_REPORTS_SUMMARY_DELETE "ALTER TABLE policies ADD COLUMN domain TEXT;"
+  "UPDATE policies SET domain = lower(coalesce(nullif(policy_domain, ''), (SELECT"
+  "  nullif(tls_report_domain, '') FROM reports WHERE id = policies.report_ref), '(none)'));"
+  "CREATE TABLE report_warnings ("
+  "  report_ref INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"
+  "  code TEXT NOT NULL,"
+  "  text TEXT NOT NULL"
+  ");"
+  "CREATE INDEX report_warnings_report ON report_warnings (report_ref);"
+  "CREATE INDEX report_warnings_code ON report_warnings (code);"
+  "CREATE VIEW failure_details AS"
+  " SELECT f.id AS failure_row, r.id AS report_row, r.report_day, r.reporter_key,"
+  "  r.organization_name, r.report_id, r.start_datetime, r.end_datetime, p.id AS policy_row,"
+  "  p.policy_type, p.policy_domain, p.domain, f.result_type, f.sending_mta_ip,"
+  "  f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip, f.failed_session_count,"
+  "  f.failure_reason_code, f.additional_information"
+  " FROM failures f JOIN policies p ON p.id = f.policy_ref JOIN reports r ON r.id = "
+  "p.report_ref;" VIEW_REPORT_SESSIONS "CREATE VIEW daily_summary AS"
   " SELECT report_day, domain, reporter_key, successful, failed,"
   "  round(CAST(failed AS REAL) / nullif(CAST(successful AS REAL) + failed, 0), 4)"
   "  AS failure_rate, reports"
   " FROM (SELECT report_day, domain, reporter_key, CAST(total(successful) AS INTEGER)"
   "  AS successful, CAST(total(failed) AS INTEGER) AS failed, count(*) AS reports"
-  "  FROM report_sessions GROUP BY report_day, domain, reporter_key);" VIEW_REPORT_FAILURES
+  "  FROM report_sessions GROUP BY report_day, domain, reporter_key);"
+  "CREATE VIEW report_failures AS"
+  " SELECT s.report_ref AS report_row, s.report_day, s.reporter_key, p.domain, f.result_type,"
+  "  f.receiving_mx,"
+  "  max(sum(CASE lower(p.policy_type) WHEN 'sts' THEN f.failed ELSE 0 END),"
+  "   sum(CASE lower(p.policy_type) WHEN 'tlsa' THEN f.failed ELSE 0 END))"
+  "  + sum(CASE WHEN lower(p.policy_type) IN ('sts', 'tlsa') THEN 0 ELSE f.failed END) AS failed"
+  " FROM summary_policy_failures f JOIN policies p ON p.id = f.policy_ref"
+  " JOIN summary_sessions s ON s.report_ref = p.report_ref AND s.policy_domain = p.domain"
+  " GROUP BY s.report_ref, p.domain, f.result_type, f.receiving_mx;"
   "CREATE VIEW daily_failures AS"
   " SELECT report_day, domain, reporter_key, result_type, receiving_mx,"
   "  CAST(total(failed) AS INTEGER) AS failed, count(*) AS reports"
@@ -268,6 +298,8 @@ const char *const tr_schema_migrations[] = {
   "ALTER TABLE rejected ADD COLUMN deliveries INTEGER NOT NULL DEFAULT 1;"
   "ALTER TABLE rejected ADD COLUMN last_received_at TEXT;"
   "ALTER TABLE rejected ADD COLUMN raw_dropped INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE rejected ADD COLUMN received_via TEXT;"
+  "ALTER TABLE rejected ADD COLUMN client_address TEXT;"
   "UPDATE rejected SET last_received_at = received_at;"
   "CREATE INDEX rejected_fingerprint ON rejected (fingerprint);"
   "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"

@@ -1,4 +1,4 @@
-/* schema.h - the numbered schema migrations of the database (doc/schema.md) */
+/* schema-sqlite.h - the numbered schema migrations of the SQLite database (doc/schema.md) */
 #pragma once
 
 #include <glib.h>
@@ -9,7 +9,3 @@
 /* tr_schema_migrations - step N (1-based) is element N-1; never edit a step that has shipped */
 extern const char *const tr_schema_migrations[];
 extern const guint tr_schema_version;
-
-/* TR_SCHEMA_READABLE - the oldest version that query, show and explain read: the steps after it
- * change only how ingest writes */
-#define TR_SCHEMA_READABLE 3u

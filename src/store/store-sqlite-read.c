@@ -1,0 +1,629 @@
+/* store-sqlite-read.c - the SQLite backend: the reads of query, show and the alerts
+ *
+ * SQL is put together from the fixed fragments below only; every value is bound by name
+ * (:domains, :since, ...).  Lists of values are bound as one JSON array and read with
+ * json_each(), so that the SQL text never depends on a value.  The reports table holds
+ * raw_json, so its rows are costly to reach: the reads go through summary_sessions (compact,
+ * clustered by day) wherever they can.  Nothing here counts: the rows go back by class, and the
+ * counting rule is applied above the interface (counting.c).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "error.h"
+#include "store-sqlite.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+#define IN_LIST(expr, param) " AND " expr " IN (SELECT value FROM json_each(" param "))"
+/* AUTHENTICATED - a report whose DKIM signature our MTA verified, aligned with the reporter */
+#define AUTHENTICATED(r) r ".dkim_result = 'pass' AND " r ".dkim_aligned = 1"
+
+/* json_text_list - @values as a JSON array of strings */
+static char *
+json_text_list (char *const *values)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      g_autofree char *valid = g_utf8_make_valid (values[i], -1);
+
+      g_string_append (s, i > 0 ? ",\"" : "\"");
+      for (const char *p = valid; *p != '\0'; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (s, '\\');
+          if ((guchar) *p < 0x20)
+            g_string_append_printf (s, "\\u%04x", (guchar) *p);
+          else
+            g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '"');
+    }
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+/* json_row_list - @rows as a JSON array of numbers */
+static char *
+json_row_list (const gint64 *rows, guint n)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", rows[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+/* bind_named - bind @value (copied) to :@name if the statement has it */
+static void
+bind_named (sqlite3_stmt *stmt, const char *name, const char *value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0 && value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+}
+
+/* bind_list - bind @values as a JSON array to :@name */
+static void
+bind_list (sqlite3_stmt *stmt, const char *name, char *const *values)
+{
+  g_autofree char *list = NULL;
+
+  if (values == NULL)
+    return;
+  list = json_text_list (values);
+  bind_named (stmt, name, list);
+}
+
+/* prepare - @sql with the filter's values bound */
+static sqlite3_stmt *
+prepare (TrSqliteStore *store, const char *sql, const TrQueryFilter *filter, GError **error)
+{
+  sqlite3_stmt *stmt = tr_sqlite_prepare (store, sql, error);
+  int index;
+
+  if (stmt == NULL || filter == NULL)
+    return stmt;
+  bind_list (stmt, ":domains", filter->domains);
+  bind_list (stmt, ":reporters", filter->reporters);
+  bind_list (stmt, ":types", filter->result_types);
+  bind_list (stmt, ":mxs", filter->mxs);
+  bind_list (stmt, ":warnings", filter->warnings);
+  bind_named (stmt, ":since", filter->since_day);
+  bind_named (stmt, ":until", filter->until_day);
+  if (filter->rows != NULL)
+    {
+      g_autofree char *list = json_row_list (filter->rows, filter->n_rows);
+      bind_named (stmt, ":rows", list);
+    }
+  index = sqlite3_bind_parameter_index (stmt, ":limit");
+  if (index > 0)
+    sqlite3_bind_int64 (stmt, index, filter->limit);
+  return stmt;
+}
+
+/* add_report_filters - the fragments that restrict the reports, by a column @ref holding their
+ * row id and columns @day and @reporter of their day and reporter key */
+static void
+add_report_filters (GString *sql, const TrQueryFilter *filter, const char *ref, const char *day,
+                    const char *reporter)
+{
+  if (filter->since_day != NULL)
+    g_string_append_printf (sql, " AND %s >= :since", day);
+  if (filter->until_day != NULL)
+    g_string_append_printf (sql, " AND %s <= :until", day);
+  if (filter->reporters != NULL)
+    g_string_append_printf (sql, IN_LIST ("%s", ":reporters"), reporter);
+  if (filter->rows != NULL)
+    g_string_append_printf (sql, IN_LIST ("%s", ":rows"), ref);
+  if (filter->authenticated)
+    g_string_append_printf (
+        sql, " AND %s IN (SELECT r.id FROM reports r WHERE " AUTHENTICATED ("r") ")", ref);
+  if (filter->warnings != NULL)
+    g_string_append_printf (sql,
+                            " AND %s IN (SELECT report_ref FROM report_warnings WHERE"
+                            " code IN (SELECT value FROM json_each(:warnings)))",
+                            ref);
+}
+
+/* add_detail_filters - the fragments that restrict summary_policy_failures f */
+static void
+add_detail_filters (GString *sql, const TrQueryFilter *filter)
+{
+  if (filter->result_types != NULL)
+    g_string_append (sql, IN_LIST ("lower(f.result_type)", ":types"));
+  if (filter->mxs != NULL)
+    g_string_append (sql, IN_LIST ("f.receiving_mx", ":mxs"));
+}
+
+/* add_sessions_from - "FROM summary_sessions s" with the index that fits the filters: the table
+ * is clustered by day; without statistics SQLite would rather scan a whole index */
+static void
+add_sessions_from (GString *sql, const TrQueryFilter *filter)
+{
+  if (filter->domains != NULL)
+    g_string_append (sql, " FROM summary_sessions s INDEXED BY summary_sessions_domain");
+  else if (filter->reporters != NULL && filter->since_day == NULL && filter->until_day == NULL)
+    g_string_append (sql, " FROM summary_sessions s INDEXED BY summary_sessions_reporter");
+  else
+    g_string_append (sql, " FROM summary_sessions s"); /* its primary key starts with the day */
+}
+
+/* add_session_filters - the fragments that restrict summary_sessions s */
+static void
+add_session_filters (GString *sql, const TrQueryFilter *filter)
+{
+  if (filter->domains != NULL)
+    g_string_append (sql, IN_LIST ("s.policy_domain", ":domains"));
+  add_report_filters (sql, filter, "s.report_ref", "s.report_day", "s.reporter_key");
+}
+
+/* read_error - the statement ended with @rc */
+static gboolean
+read_error (TrSqliteStore *store, int rc, const char *what, GError **error)
+{
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  return tr_sqlite_error (store, rc, what, error);
+}
+
+/* class_counts - columns @first..@first+5 (sts, tlsa, other; successful then failed) */
+static void
+class_counts (sqlite3_stmt *stmt, int first, TrClassCounts *successful, TrClassCounts *failed)
+{
+  static const TrPolicyClass order[] = { TR_CLASS_STS, TR_CLASS_TLSA, TR_CLASS_OTHER };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      successful->by_class[order[i]] = sqlite3_column_int64 (stmt, first + 2 * (int) i);
+      failed->by_class[order[i]] = sqlite3_column_int64 (stmt, first + 2 * (int) i + 1);
+    }
+}
+
+/* tr_sqlite_each_session - the summary_sessions rows of the reports the filter selects */
+gboolean
+tr_sqlite_each_session (TrStore *base, const TrQueryFilter *filter, TrSessionFunc func,
+                        gpointer data, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql
+      = g_string_new ("SELECT s.report_ref, s.report_day, s.policy_domain, s.reporter_key,"
+                      " s.sts_successful, s.sts_failed, s.tlsa_successful, s.tlsa_failed,"
+                      " s.other_successful, s.other_failed");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " WHERE 1");
+  add_session_filters (sql, filter);
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrSessionRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .domain = tr_sqlite_column_text (stmt, 2),
+        .reporter = tr_sqlite_column_text (stmt, 3),
+      };
+
+      class_counts (stmt, 4, &row.successful, &row.failed);
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading sessions", error);
+}
+
+/* tr_sqlite_each_detail - the summed failure details, report by report.  The reports in the
+ * window come from summary_sessions, one row per report, in report order; they are the outer
+ * loop of the join (CROSS JOIN keeps SQLite to that order), so the rows of one report come
+ * together and each policy is read once: linear in the rows.  "+s.report_ref": a range of
+ * days, then a sort, not a scan of the whole index in report order. */
+gboolean
+tr_sqlite_each_detail (TrStore *base, const TrQueryFilter *filter, TrDetailFunc func, gpointer data,
+                       GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new (
+      "SELECT s.report_ref, s.day, p.domain, s.reporter, p.policy_type, f.result_type,"
+      " f.receiving_mx, f.failed FROM (SELECT s.report_ref, min(s.report_day) AS day,"
+      " min(s.reporter_key) AS reporter");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " WHERE 1");
+  add_session_filters (sql, filter);
+  g_string_append (sql, " GROUP BY +s.report_ref) s"
+                        " CROSS JOIN policies p CROSS JOIN summary_policy_failures f"
+                        " WHERE p.report_ref = s.report_ref AND f.policy_ref = p.id");
+  if (filter->domains != NULL)
+    g_string_append (sql, IN_LIST ("p.domain", ":domains"));
+  add_detail_filters (sql, filter);
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrDetailRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .domain = tr_sqlite_column_text (stmt, 2),
+        .reporter = tr_sqlite_column_text (stmt, 3),
+        .klass = tr_policy_class (tr_sqlite_column_text (stmt, 4)),
+        .result_type = tr_sqlite_column_text (stmt, 5),
+        .mx = tr_sqlite_column_text (stmt, 6),
+        .failed = sqlite3_column_int64 (stmt, 7),
+      };
+
+      if (row.day == NULL || row.domain == NULL || row.result_type == NULL || row.mx == NULL)
+        continue; /* NOT NULL columns, or a policy stored before its domain was */
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading failure details", error);
+}
+
+/* failure_from_row - the failure detail in columns 6-13 */
+static void
+failure_from_row (sqlite3_stmt *stmt, TrFailure *f)
+{
+  f->result_type = (char *) tr_sqlite_column_text (stmt, 6);
+  f->sending_mta_ip = (char *) tr_sqlite_column_text (stmt, 7);
+  f->receiving_mx_hostname = (char *) tr_sqlite_column_text (stmt, 8);
+  f->receiving_mx_helo = (char *) tr_sqlite_column_text (stmt, 9);
+  f->receiving_ip = (char *) tr_sqlite_column_text (stmt, 10);
+  f->failed_session_count = sqlite3_column_type (stmt, 11) == SQLITE_NULL
+                                ? TR_COUNT_ABSENT
+                                : sqlite3_column_int64 (stmt, 11);
+  f->additional_information = (char *) tr_sqlite_column_text (stmt, 12);
+  f->failure_reason_code = (char *) tr_sqlite_column_text (stmt, 13);
+}
+
+/* tr_sqlite_each_failure - the failure details, newest first */
+gboolean
+tr_sqlite_each_failure (TrStore *base, const TrQueryFilter *filter, TrFailureFunc func,
+                        gpointer data, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new (
+      "SELECT r.id, r.report_day, r.reporter_key, r.report_id, p.domain, p.policy_type,"
+      " f.result_type, f.sending_mta_ip, f.receiving_mx_hostname, f.receiving_mx_helo,"
+      " f.receiving_ip, f.failed_session_count, f.additional_information,"
+      " f.failure_reason_code FROM reports r CROSS JOIN policies p CROSS JOIN failures f"
+      " WHERE p.report_ref = r.id AND f.policy_ref = p.id");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_report_filters (sql, filter, "r.id", "r.report_day", "r.reporter_key");
+  if (filter->domains != NULL)
+    g_string_append (sql, " AND r.id IN (SELECT report_ref FROM summary_sessions WHERE"
+                          " policy_domain IN (SELECT value FROM json_each(:domains)))" IN_LIST (
+                              "p.domain", ":domains"));
+  if (filter->result_types != NULL)
+    g_string_append (sql, IN_LIST ("lower(f.result_type)", ":types"));
+  if (filter->mxs != NULL)
+    g_string_append (sql, IN_LIST ("lower(f.receiving_mx_hostname)", ":mxs"));
+  g_string_append (sql, " ORDER BY r.report_day DESC, r.id DESC, p.policy_index, f.id");
+  if (filter->limit >= 0)
+    g_string_append (sql, " LIMIT :limit");
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrFailure failure = { 0 };
+      TrFailureRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .reporter = tr_sqlite_column_text (stmt, 2),
+        .report_id = tr_sqlite_column_text (stmt, 3),
+        .domain = tr_sqlite_column_text (stmt, 4),
+        .policy_type = tr_sqlite_column_text (stmt, 5),
+        .failure = &failure,
+      };
+
+      failure_from_row (stmt, &failure);
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading failure details", error);
+}
+
+/* tr_sqlite_each_report - the reports, newest first */
+gboolean
+tr_sqlite_each_report (TrStore *base, const TrQueryFilter *filter, TrReportFunc func, gpointer data,
+                       GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql
+      = g_string_new ("SELECT r.id, r.report_day, r.reporter_key, r.organization_name, r.report_id,"
+                      " r.start_datetime, r.end_datetime, r.received_at, r.deliveries,"
+                      " (SELECT count(*) - 1 FROM reports o WHERE o.reporter_key = r.reporter_key"
+                      " AND o.report_id = r.report_id),"
+                      " (SELECT count(*) FROM report_warnings w WHERE w.report_ref = r.id),"
+                      " " AUTHENTICATED ("r") " IS 1 FROM reports r WHERE 1");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_report_filters (sql, filter, "r.id", "r.report_day", "r.reporter_key");
+  if (filter->domains != NULL)
+    g_string_append (sql, " AND r.id IN (SELECT report_ref FROM summary_sessions WHERE"
+                          " policy_domain IN (SELECT value FROM json_each(:domains)))");
+  if (filter->result_types != NULL || filter->mxs != NULL)
+    {
+      g_string_append (sql, " AND r.id IN (SELECT p.report_ref FROM policies p"
+                            " JOIN summary_policy_failures f ON f.policy_ref = p.id WHERE 1");
+      add_detail_filters (sql, filter);
+      g_string_append (sql, ")");
+    }
+  g_string_append (sql, " ORDER BY r.report_day DESC, r.id DESC");
+  if (filter->limit >= 0)
+    g_string_append (sql, " LIMIT :limit");
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrReportRow row = {
+        .row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .reporter = tr_sqlite_column_text (stmt, 2),
+        .organization_name = tr_sqlite_column_text (stmt, 3),
+        .report_id = tr_sqlite_column_text (stmt, 4),
+        .start_datetime = tr_sqlite_column_text (stmt, 5),
+        .end_datetime = tr_sqlite_column_text (stmt, 6),
+        .received_at = tr_sqlite_column_text (stmt, 7),
+        .deliveries = sqlite3_column_int64 (stmt, 8),
+        .conflicts = sqlite3_column_int64 (stmt, 9),
+        .warnings = sqlite3_column_int64 (stmt, 10),
+        .authenticated = sqlite3_column_int (stmt, 11),
+      };
+
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading reports", error);
+}
+
+/* load_policies - the policies of report @row, with their failure details, into @report */
+static gboolean
+load_policies (TrSqliteStore *store, gint64 row, TrReport *report, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (
+      store,
+      "SELECT p.id, p.policy_index, p.policy_type, p.policy_domain, p.policy_string, p.mx_host,"
+      " f.result_type, f.sending_mta_ip, f.receiving_mx_hostname, f.receiving_mx_helo,"
+      " f.receiving_ip, f.failed_session_count, f.additional_information,"
+      " f.failure_reason_code, f.id IS NOT NULL, p.total_successful_session_count,"
+      " p.total_failure_session_count"
+      " FROM policies p LEFT JOIN failures f ON f.policy_ref = p.id WHERE p.report_ref = ?1"
+      " ORDER BY p.policy_index, p.id, f.id",
+      error);
+  gint64 policy_row = 0;
+  TrPolicy *policy = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (policy == NULL || sqlite3_column_int64 (stmt, 0) != policy_row)
+        {
+          policy_row = sqlite3_column_int64 (stmt, 0);
+          policy = tr_policy_new ();
+          policy->index = (guint) sqlite3_column_int (stmt, 1);
+          policy->policy_type = tr_sqlite_dup_text (stmt, 2);
+          policy->policy_domain = tr_sqlite_dup_text (stmt, 3);
+          policy->policy_string = tr_sqlite_dup_text (stmt, 4);
+          policy->mx_host = tr_sqlite_dup_text (stmt, 5);
+          policy->total_successful_session_count = sqlite3_column_type (stmt, 15) == SQLITE_NULL
+                                                       ? TR_COUNT_ABSENT
+                                                       : sqlite3_column_int64 (stmt, 15);
+          policy->total_failure_session_count = sqlite3_column_type (stmt, 16) == SQLITE_NULL
+                                                    ? TR_COUNT_ABSENT
+                                                    : sqlite3_column_int64 (stmt, 16);
+          g_ptr_array_add (report->policies, policy);
+        }
+      if (sqlite3_column_int (stmt, 14))
+        {
+          TrFailure borrowed = { 0 };
+          TrFailure *f = tr_failure_new ();
+
+          failure_from_row (stmt, &borrowed);
+          f->result_type = g_strdup (borrowed.result_type);
+          f->sending_mta_ip = g_strdup (borrowed.sending_mta_ip);
+          f->receiving_mx_hostname = g_strdup (borrowed.receiving_mx_hostname);
+          f->receiving_mx_helo = g_strdup (borrowed.receiving_mx_helo);
+          f->receiving_ip = g_strdup (borrowed.receiving_ip);
+          f->failed_session_count = borrowed.failed_session_count;
+          f->additional_information = g_strdup (borrowed.additional_information);
+          f->failure_reason_code = g_strdup (borrowed.failure_reason_code);
+          g_ptr_array_add (policy->failures, f);
+        }
+    }
+  return read_error (store, rc, "reading policies", error);
+}
+
+/* load_warnings_and_conflicts - the warnings and the conflicting reports of @stored */
+static gboolean
+load_warnings_and_conflicts (TrSqliteStore *store, TrStoredReport *stored, GError **error)
+{
+  g_autoptr (sqlite3_stmt) warnings = tr_sqlite_prepare (
+      store, "SELECT code, text FROM report_warnings WHERE report_ref = ?1 ORDER BY rowid", error);
+  g_autoptr (sqlite3_stmt) conflicts = NULL;
+  int rc;
+
+  if (warnings == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (warnings, 1, stored->row);
+  while ((rc = sqlite3_step (warnings)) == SQLITE_ROW)
+    {
+      const char *code = tr_sqlite_column_text (warnings, 0);
+
+      /* a code this program does not know (a newer one wrote it) is shown as the nearest */
+      tr_report_warn (stored->report, tr_warning_code_known (code) ? code : "warnings-suppressed",
+                      "%s", tr_sqlite_column_text (warnings, 1));
+    }
+  if (!read_error (store, rc, "reading warnings", error))
+    return FALSE;
+  conflicts
+      = tr_sqlite_prepare (store,
+                           "SELECT o.id, " AUTHENTICATED (
+                               "o") " IS 1 FROM reports o, reports r"
+                                    " WHERE r.id = ?1 AND o.reporter_key = r.reporter_key"
+                                    " AND o.report_id = r.report_id AND o.id != r.id ORDER BY o.id",
+                           error);
+  if (conflicts == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (conflicts, 1, stored->row);
+  stored->conflicts = g_array_new (FALSE, FALSE, sizeof (TrConflict));
+  while ((rc = sqlite3_step (conflicts)) == SQLITE_ROW)
+    {
+      TrConflict c = { sqlite3_column_int64 (conflicts, 0), sqlite3_column_int (conflicts, 1) };
+
+      g_array_append_val (stored->conflicts, c);
+    }
+  return read_error (store, rc, "reading conflicts", error);
+}
+
+/* stored_from_row - the report columns of the find statement */
+static TrStoredReport *
+stored_from_row (sqlite3_stmt *stmt)
+{
+  TrStoredReport *stored = g_new0 (TrStoredReport, 1);
+  TrReport *r = stored->report = tr_report_new ();
+  TrMailInfo *info = stored->info = tr_mail_info_new ();
+  int i = 0;
+
+  stored->row = sqlite3_column_int64 (stmt, i++);
+  r->reporter_key = tr_sqlite_dup_text (stmt, i++);
+  r->report_id = tr_sqlite_dup_text (stmt, i++);
+  r->report_id_synthesized = sqlite3_column_int (stmt, i++);
+  r->organization_name = tr_sqlite_dup_text (stmt, i++);
+  r->contact_info = tr_sqlite_dup_text (stmt, i++);
+  r->start_datetime = tr_sqlite_dup_text (stmt, i++);
+  r->end_datetime = tr_sqlite_dup_text (stmt, i++);
+  r->report_day = tr_sqlite_dup_text (stmt, i++);
+  info->message_id = tr_sqlite_dup_text (stmt, i++);
+  info->subject = tr_sqlite_dup_text (stmt, i++);
+  info->from = tr_sqlite_dup_text (stmt, i++);
+  info->date = tr_sqlite_dup_text (stmt, i++);
+  info->tls_report_domain = tr_sqlite_dup_text (stmt, i++);
+  info->tls_report_submitter = tr_sqlite_dup_text (stmt, i++);
+  stored->received_at = tr_sqlite_dup_text (stmt, i++);
+  stored->last_received_at = tr_sqlite_dup_text (stmt, i++);
+  stored->deliveries = sqlite3_column_int64 (stmt, i++);
+  r->dkim_result = tr_sqlite_dup_text (stmt, i++);
+  r->dkim_domain = tr_sqlite_dup_text (stmt, i++);
+  r->dkim_aligned
+      = sqlite3_column_type (stmt, i) == SQLITE_NULL ? -1 : sqlite3_column_int (stmt, i);
+  i++;
+  r->fingerprint = tr_sqlite_dup_text (stmt, i++);
+  stored->received_via = tr_sqlite_dup_text (stmt, i++);
+  stored->client_address = tr_sqlite_dup_text (stmt, i++);
+  r->raw_json = g_bytes_new (sqlite3_column_text (stmt, i), (gsize) sqlite3_column_bytes (stmt, i));
+  return stored;
+}
+
+/* tr_sqlite_find_reports - the reports whose report-id or row id is @which, whole */
+gboolean
+tr_sqlite_find_reports (TrStore *base, const char *which, TrStoredReportFunc func, gpointer data,
+                        GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (
+      store,
+      "SELECT id, reporter_key, report_id, report_id_synthesized, organization_name,"
+      " contact_info, start_datetime, end_datetime, report_day, message_id, subject, mail_from,"
+      " mail_date, tls_report_domain, tls_report_submitter, received_at, last_received_at,"
+      " deliveries, dkim_result, dkim_domain, dkim_aligned, content_sha256, received_via,"
+      " client_address, raw_json FROM reports WHERE report_id = ?1 OR id = ?2 ORDER BY id",
+      error);
+  guint64 row_id;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  tr_sqlite_bind_text (stmt, 1, which);
+  if (g_ascii_string_to_unsigned (which, 10, 1, G_MAXINT64, &row_id, NULL))
+    sqlite3_bind_int64 (stmt, 2, (gint64) row_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (TrStoredReport) stored = stored_from_row (stmt);
+
+      if (!load_policies (store, stored->row, stored->report, error)
+          || !load_warnings_and_conflicts (store, stored, error))
+        return FALSE;
+      if (!func (g_steal_pointer (&stored), data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading a report", error);
+}
+
+/* query_int - the integer that @sql returns (0 for no row) */
+static gboolean
+query_int (TrSqliteStore *store, const char *sql, gint64 *value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (store, sql, error);
+  int rc;
+
+  *value = 0;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (stmt, 0);
+  return rc == SQLITE_ROW || read_error (store, rc, sql, error);
+}
+
+/* query_text - the text that @sql returns, or NULL */
+static gboolean
+query_text (TrSqliteStore *store, const char *sql, char **value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (store, sql, error);
+  int rc;
+
+  *value = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = tr_sqlite_dup_text (stmt, 0);
+  return rc == SQLITE_ROW || read_error (store, rc, sql, error);
+}
+
+/* tr_sqlite_info - what the database holds; the latest arrival is that of the newest report
+ * or rejected message (repeat deliveries are not looked at: that would read every row) */
+gboolean
+tr_sqlite_info (TrStore *base, TrStoreInfo *info, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  gint64 version = 0;
+
+  if (!query_int (store, "PRAGMA user_version", &version, error)
+      || !query_int (store,
+                     "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+                     &info->size_bytes, error)
+      || !query_int (store, "SELECT count(*) FROM reports", &info->reports, error)
+      || !query_int (store, "SELECT count(*) FROM rejected", &info->rejected, error)
+      || !query_int (store, "SELECT value FROM counters WHERE name = 'rejected_bytes'",
+                     &info->rejected_bytes, error)
+      || !query_text (store,
+                      "SELECT max(t) FROM (SELECT (SELECT received_at FROM reports ORDER BY id"
+                      " DESC LIMIT 1) AS t UNION ALL SELECT (SELECT last_received_at FROM"
+                      " rejected ORDER BY id DESC LIMIT 1))",
+                      &info->last_received_at, error)
+      || !query_text (store, "SELECT min(report_day) FROM reports", &info->first_report_day, error)
+      || !query_text (store, "SELECT max(report_day) FROM reports", &info->last_report_day, error))
+    return FALSE;
+  info->schema_version = (guint) version;
+  return TRUE;
+}
