@@ -3,17 +3,19 @@
  * The input is two reports (bare JSON, gzip or zip) separated by a NUL byte, then, after a
  * second NUL, Authentication-Results values (one per line) that both are judged by, with the
  * trusted authserv-id "mx.our.example".  Both go through decode, validate and trust, and are
- * stored, twice each, into one in-memory database (rolled back after every input).  What must
- * hold whatever the bytes: a report stored is found again; a second delivery is a repeat of it,
- * never a new row; the second report is a repeat of the first exactly when their reporter,
- * report-id and content fingerprint are equal; another content under the same key is stored
- * beside it and said to conflict; an authenticated repeat of an unauthenticated report records
- * its verdict; a fingerprint is the same when computed again; and a message kept in `rejected`
- * twice is one row.
+ * stored, twice each, into one database in a temporary directory (rolled back after every
+ * input, removed at exit).  What must hold whatever the bytes: a report stored is found again; a
+ * second delivery is a repeat of it, never a new row; the second report is a repeat of the first
+ * exactly when their reporter, report-id and content fingerprint are equal; another content under
+ * the same key is stored beside it and said to conflict; an authenticated repeat of an
+ * unauthenticated report records its verdict; a fingerprint is the same when computed again; and a
+ * message kept in `rejected` twice is one row.
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -25,6 +27,7 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 #define RECEIVED "2026-12-01T00:00:00Z"
+static const TrArrival arrival = { .received_at = RECEIVED, .via = "mail" };
 
 /* prepare - decode, validate and judge one report; NULL when it is not usable */
 static TrReport *
@@ -54,7 +57,7 @@ add (TrStore *store, const TrReport *report, const TrMailInfo *info)
   TrStoreResult result;
   g_autoptr (GError) error = NULL;
 
-  if (!tr_store_add_report (store, report, info, RECEIVED, &result, &error))
+  if (!tr_store_add_report (store, report, info, &arrival, &result, &error))
     g_error ("storing a report: %s", error->message);
   return result;
 }
@@ -109,14 +112,30 @@ check_rejected (TrStore *store, const uint8_t *data, size_t size)
     .raw = raw,
     .message_size = size,
     .reason = "fuzz",
-    .received_at = RECEIVED,
     .fingerprint = fingerprint,
   };
   TrRejectedOutcome first, second;
 
-  g_assert (tr_store_add_rejected (store, &message, TRUE, &first, NULL));
-  g_assert (tr_store_add_rejected (store, &message, TRUE, &second, NULL));
+  g_assert (tr_store_add_rejected (store, &message, &arrival, TRUE, &first, NULL));
+  g_assert (tr_store_add_rejected (store, &message, &arrival, TRUE, &second, NULL));
   g_assert (first == TR_REJECTED_KEPT && second == TR_REJECTED_REPEAT);
+}
+
+static char *db_dir;
+
+/* remove_db - the temporary database, at exit */
+static void
+remove_db (void)
+{
+  static const char *const names[]
+      = { "reports.db", "reports.db-wal", "reports.db-shm", "reports.db-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (db_dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (db_dir);
 }
 
 int
@@ -132,10 +151,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (store == NULL)
     {
       g_autoptr (GError) error = NULL;
+      g_autofree char *path = NULL;
 
-      store = tr_store_open (":memory:", TR_STORE_READ_WRITE, &error);
+      db_dir = g_dir_make_tmp ("fuzz-dedup.XXXXXX", &error);
+      if (db_dir != NULL)
+        {
+          path = g_build_filename (db_dir, "reports.db", NULL);
+          atexit (remove_db);
+        }
+      /* never committed: every input is rolled back, so the file stays empty */
+      store = path ? tr_store_open (path, TR_STORE_CREATE, &error) : NULL;
       if (store == NULL)
-        g_error ("opening an in-memory database: %s", error->message);
+        g_error ("opening a database: %s", error->message);
     }
   if (sep2 != NULL)
     {
