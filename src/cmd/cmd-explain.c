@@ -1,13 +1,8 @@
 /* cmd-explain.c - tlsrptdb explain [RESULT-TYPE...]: what the RFC 8460 result types mean */
 #include "config.h"
 
-#include <stdio.h>
-#include <sysexits.h>
-
-#include "commands.h"
-#include "error.h"
+#include "command.h"
 #include "explain.h"
-#include "log.h"
 #include "query.h"
 
 static const TrColumn explain_columns[] = {
@@ -29,44 +24,30 @@ print_explanation (TrPrinter *printer, const TrExplanation *e, const char *as_ty
   tr_printer_field_str (printer, e->short_form);
   tr_printer_field_str (printer, e->meaning);
   tr_printer_field_str (printer, e->causes);
-  tr_printer_field_str (printer, e->check);
+  tr_printer_field_lines (printer, e->check); /* shell commands, one per line */
   tr_printer_field_str (printer, e->fix);
   tr_printer_end_row (printer);
 }
 
-/* cmd_explain - tlsrptdb explain [--format F] [RESULT-TYPE...] (needs no database) */
-int
-cmd_explain (int argc, char **argv)
+static gboolean
+explain_prepare (TrContext *ctx, GError **error)
 {
-  g_autofree char *opt_format = NULL;
-  GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
-      "Output format: text (default), json, csv, csv-exact", "FORMAT" },
-    G_OPTION_ENTRY_NULL,
-  };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TrPrinter) printer = NULL;
-  TrFormat format = TR_FORMAT_TEXT;
-  gboolean exit_now = FALSE;
+  for (int i = 1; i < ctx->argc; i++)
+    if (!tr_query_check_value ("RESULT-TYPE", ctx->argv[i], FALSE, error))
+      return FALSE;
+  return TRUE;
+}
 
-  tr_log_open ("explain", FALSE);
-  if (!tr_parse_options ("explain", "[RESULT-TYPE...]",
-                         "Explain the RFC 8460 result types (all of them without an argument): "
-                         "what each means, its usual causes, how to check and how to fix it.",
-                         entries, &argc, &argv, &exit_now, &error))
-    return tr_cmd_fail (error);
-  if (exit_now)
-    return EX_OK;
-  if (opt_format != NULL && !tr_format_parse (opt_format, &format, &error))
-    return tr_cmd_fail (error);
-  for (int i = 1; i < argc; i++)
-    if (!tr_query_check_value ("RESULT-TYPE", argv[i], FALSE, &error))
-      return tr_cmd_fail (error);
+/* explain_run - the explanations asked for, or all of them */
+static gboolean
+explain_run (TrContext *ctx, GError **error)
+{
+  TrPrinter *printer = ctx->printer;
 
-  printer = tr_printer_new (format, stdout, 0);
   tr_printer_set_vertical (printer, TRUE);
-  tr_printer_begin_list (printer, "explanations", explain_columns, G_N_ELEMENTS (explain_columns));
-  if (argc < 2)
+  tr_printer_begin_listing (printer, "explanations", explain_columns,
+                            G_N_ELEMENTS (explain_columns));
+  if (ctx->argc < 2)
     {
       guint n;
       const TrExplanation *all = tr_explain_all (&n);
@@ -74,9 +55,20 @@ cmd_explain (int argc, char **argv)
       for (guint i = 0; i < n; i++)
         print_explanation (printer, &all[i], NULL);
     }
-  for (int i = 1; i < argc; i++)
-    print_explanation (printer, tr_explain_lookup (argv[i]), argv[i]);
-  if (!tr_printer_end (printer, &error))
-    return tr_cmd_fail (error);
-  return EX_OK;
+  for (int i = 1; i < ctx->argc; i++)
+    print_explanation (printer, tr_explain_lookup (ctx->argv[i]), ctx->argv[i]);
+  return tr_printer_end (printer, error);
 }
+
+const TrCommand tr_command_explain = {
+  .name = "explain",
+  .parameter = "[RESULT-TYPE...]",
+  .summary = "what each RFC 8460 result type means, and how to fix it",
+  .description = "Explain the RFC 8460 result types (all of them without an argument): what "
+                 "each means, its usual causes, how to check and how to fix it.",
+  .flags = TR_COMMAND_FORMAT,
+  .store = TR_COMMAND_NO_STORE,
+  .max_args = G_MAXUINT,
+  .prepare = explain_prepare,
+  .run = explain_run,
+};

@@ -12,15 +12,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sysexits.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "cli.h"
-#include "error.h"
+#include "command.h"
 #include "escape.h"
 #include "ingest.h"
 #include "log.h"
@@ -73,143 +68,94 @@ store_message (TrStore *store, const TrMessage *message, const TrArrival *arriva
   return tr_store_commit (store, error);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TR_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
-#define TR_SANITIZED 1
-#endif
-#endif
-
-#ifndef TR_SANITIZED /* the sanitizers' own reports matter more in a test build */
-/* fatal_signal - last resort: a crash must defer the message (75), never bounce or lose it */
 static void
-fatal_signal (int signo)
+ingest_options (TrContext *ctx, GOptionGroup *group)
 {
-  static const char text[] = PACKAGE_NAME " ingest: internal error (fatal signal): deferred\n";
-
-  (void) signo;
-  (void) !write (STDERR_FILENO, text, sizeof text - 1);
-  _exit (EX_TEMPFAIL);
-}
-#endif
-
-static void
-install_last_resort (void)
-{
-#ifndef TR_SANITIZED
-  static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-  struct sigaction action = { 0 };
-
-  action.sa_handler = fatal_signal;
-  sigemptyset (&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;
-  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
-    sigaction (fatal[i], &action, NULL);
-#endif
-}
-
-/* cmd_ingest - tlsrptdb ingest [--db PATH] [--reject] [--verbose] [--max-*] < message */
-int
-cmd_ingest (int argc, char **argv)
-{
-  g_autofree char *opt_config = NULL;
-  gboolean exit_now = FALSE;
   const GOptionEntry entries[] = {
-    TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
-      "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
-      "PATH" },
     TR_SETTING_OPTION ("reject", FALSE,
                        "Exit 65 (the MTA bounces) for an unusable message, after keeping it", NULL),
     TR_SETTING_OPTION ("verbose", FALSE, "Say what was stored", NULL),
-    TR_PIPELINE_OPTIONS,
     G_OPTION_ENTRY_NULL,
   };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) message = NULL;
-  g_autoptr (TrStore) store = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *received_at = NULL;
-  TrArrival arrival = { .via = "mail" };
-  g_autoptr (TrMessage) prepared = NULL;
-  const char *where;
-  TrIngestResult result;
-  guint64 message_size = 0;
-  int status;
-  g_auto (TrSettings) settings = TR_SETTINGS_INIT;
 
-  install_last_resort ();
-  tr_log_open ("ingest", TRUE);
-  if (!tr_parse_options ("ingest", "< MESSAGE",
-                         "Store the TLS-RPT report(s) of the email on standard input.", entries,
-                         &argc, &argv, &exit_now, &error))
-    {
-      tr_log_error (NULL, NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
-    }
-  if (exit_now)
-    return EX_OK;
-  if (argc > 1)
-    {
-      tr_log_error (NULL, NULL, "unexpected argument \"%s\" (the message is read from stdin)",
-                    argv[1]);
-      return EX_TEMPFAIL;
-    }
+  g_option_group_add_entries (group, entries);
+}
 
-  if (!tr_cli_settings_load (&settings, opt_config, &path, &error))
+/* say - what was stored, to syslog (and on stdout with --verbose) */
+static void
+say (const TrSettings *settings, const char *where, const TrIngestResult *result)
+{
+  for (guint i = 0; i < result->lines->len; i++)
     {
-      tr_log_error (NULL, NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
-    }
-  if (geteuid () == 0)
-    tr_log_warning ("running as root: MTAs do not run pipes as root, so this is probably a "
-                    "set-up mistake (see tlsrptdb(1), FILES)");
+      const char *line = g_ptr_array_index (result->lines, i);
 
-  tr_mail_init ();
-  message = read_capped (STDIN_FILENO, settings.limits.max_message_size, &message_size, &error);
-  if (message == NULL)
-    {
-      tr_log_error ("stdin", NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
-    }
-
-  received_at = tr_store_now ();
-  prepared = tr_ingest_prepare (message, message_size, received_at, &settings);
-  where = prepared->info->message_id ? prepared->info->message_id : "stdin";
-  tr_ingest_result_init (&result);
-  arrival.received_at = received_at;
-  store = tr_store_open (path, TR_STORE_CREATE, &error);
-  if (store != NULL)
-    tr_store_set_rejected_budget (store, settings.limits.max_rejected_size);
-  if (store == NULL || !store_message (store, prepared, &arrival, &result, &error))
-    {
-      tr_log_error (where, NULL, "cannot store, deferred: %s", error->message);
-      tr_ingest_result_clear (&result);
-      return tr_exit_code (error, TR_EXIT_MODE_DELIVERY);
-    }
-
-  for (guint i = 0; i < result.lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (result.lines, i);
       tr_log_notice ("%s: %s", where, line);
-      if (settings.verbose)
+      if (settings->verbose)
         {
           g_autofree char *shown = tr_escape_text (line);
 
           printf ("%s\n", shown);
         }
     }
-  if (result.conflicts > 0)
+  if (result->conflicts > 0)
     tr_log_warning ("%s: %u report%s stored beside a report with the same reporter and report-id "
                     "but other content: a conflict, see tlsrptdb query reports",
-                    where, result.conflicts, result.conflicts == 1 ? "" : "s");
-  status = EX_OK;
-  if (prepared->unusable && settings.reject)
-    {
-      tr_log_error (where, NULL, "%s", prepared->reason);
-      status = EX_DATAERR;
-    }
-  tr_ingest_result_clear (&result);
-  return status;
+                    where, result->conflicts, result->conflicts == 1 ? "" : "s");
 }
+
+/* ingest_run - tlsrptdb ingest [--db PATH] [--reject] [--verbose] [--max-*] < message */
+static gboolean
+ingest_run (TrContext *ctx, GError **error)
+{
+  const TrSettings *settings = &ctx->settings;
+  g_autoptr (GBytes) message = NULL;
+  g_autofree char *received_at = NULL;
+  g_autoptr (TrMessage) prepared = NULL;
+  const char *where;
+  TrIngestResult result;
+  guint64 message_size = 0;
+
+  if (geteuid () == 0)
+    tr_log_warning ("running as root: MTAs do not run pipes as root, so this is probably a "
+                    "set-up mistake (see tlsrptdb(1), FILES)");
+  tr_mail_init ();
+  message = read_capped (STDIN_FILENO, settings->limits.max_message_size, &message_size, error);
+  if (message == NULL)
+    {
+      g_prefix_error (error, "stdin: ");
+      return FALSE;
+    }
+
+  received_at = tr_store_now ();
+  prepared = tr_ingest_prepare (message, message_size, received_at, settings);
+  where = prepared->info->message_id ? prepared->info->message_id : "stdin";
+  tr_ingest_result_init (&result);
+  tr_store_set_rejected_budget (ctx->store, settings->limits.max_rejected_size);
+  if (!store_message (ctx->store, prepared,
+                      &(TrArrival){ .received_at = received_at, .via = "mail" }, &result, error))
+    {
+      g_prefix_error (error, "%s: cannot store, deferred: ", where);
+      tr_ingest_result_clear (&result);
+      return FALSE;
+    }
+  say (settings, where, &result);
+  tr_ingest_result_clear (&result);
+  if (prepared->unusable && settings->reject)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_DATA, "%s: %s", where, prepared->reason);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const TrCommand tr_command_ingest = {
+  .name = "ingest",
+  .parameter = "< MESSAGE",
+  .summary = "store the TLS-RPT report(s) in one email read from standard input",
+  .description = "Store the TLS-RPT report(s) of the email on standard input.",
+  .flags = TR_COMMAND_SETTINGS | TR_COMMAND_PIPELINE | TR_COMMAND_DELIVERY,
+  .store = TR_COMMAND_CREATE,
+  .max_args = 0,
+  .options = ingest_options,
+  .run = ingest_run,
+};

@@ -9,64 +9,12 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
-#include <sysexits.h>
 
-#include "commands.h"
-#include "error.h"
-#include "import.h"
-#include "log.h"
+#include "batch.h"
+#include "command.h"
+#include "timespec.h"
 
 #define PRUNE_BATCH 2000
-
-/* cutoff_day - the day @span ("90d", "12w", "6m", "1y" before today, UTC, or "YYYY-MM-DD")
- * means, as "YYYY-MM-DD"; rows before that day are old */
-static char *
-cutoff_day (const char *span, GError **error)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GDateTime) then = NULL;
-  gsize len = strlen (span);
-  guint64 n = 0;
-
-  if (len == 10 && g_ascii_isdigit (span[0]) && span[4] == '-' && span[7] == '-')
-    {
-      int y, m, d;
-      char tail;
-
-      if (sscanf (span, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && y >= 1 && m >= 1 && m <= 12
-          && d >= 1 && d <= 31 && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-        return g_strdup (span);
-    }
-  else if (len >= 2 && strchr ("dwmy", span[len - 1]) != NULL)
-    {
-      g_autofree char *number = g_strndup (span, len - 1);
-
-      if (g_ascii_string_to_unsigned (number, 10, 0, 100000, &n, NULL))
-        {
-          switch (span[len - 1])
-            {
-              case 'd':
-                then = g_date_time_add_days (now, -(gint) n);
-                break;
-              case 'w':
-                then = g_date_time_add_weeks (now, -(gint) n);
-                break;
-              case 'm':
-                then = g_date_time_add_months (now, -(gint) n);
-                break;
-              default:
-                then = g_date_time_add_years (now, -(gint) n);
-                break;
-            }
-          if (then != NULL)
-            return g_date_time_format (then, "%Y-%m-%d");
-        }
-    }
-  g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
-               "--older-than: \"%s\" is not a span (Nd, Nw, Nm, Ny) or a date (YYYY-MM-DD)", span);
-  return NULL;
-}
 
 /* prune - delete (or count) what is old, in batches */
 static gboolean
@@ -109,80 +57,94 @@ prune (TrStore *store, const char *day, gboolean reports, gboolean dry_run, TrPr
   return TRUE;
 }
 
-/* cmd_prune - tlsrptdb prune --older-than SPAN [--rejected-only] [--dry-run] */
-int
-cmd_prune (int argc, char **argv)
+/* The options of prune. */
+typedef struct
 {
-  g_autofree char *opt_config = NULL;
-  g_autofree char *opt_older_than = NULL;
-  gboolean opt_rejected_only = FALSE, opt_dry_run = FALSE, exit_now = FALSE;
+  char *older_than;
+  gboolean rejected_only;
+  gboolean dry_run;
+  char *day; /* the cut-off day that --older-than names */
+} PruneOptions;
+
+static void
+prune_options (TrContext *ctx, GOptionGroup *group)
+{
+  PruneOptions *o = ctx->options;
   const GOptionEntry entries[] = {
-    TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
-      "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
-      "PATH" },
-    { "older-than", 0, 0, G_OPTION_ARG_STRING, &opt_older_than,
-      "Delete what is older than SPAN: Nd, Nw, Nm, Ny (days, weeks, months, years before today, "
-      "UTC) or a date YYYY-MM-DD (kept: that day and later)",
-      "SPAN" },
-    { "rejected-only", 0, 0, G_OPTION_ARG_NONE, &opt_rejected_only,
+    { "older-than", 0, 0, G_OPTION_ARG_STRING, &o->older_than,
+      "Delete what is older than WHEN: a span back from now (90d, 12w, 13mo, 1y), a date "
+      "(YYYY-MM-DD: that day and later are kept), today or yesterday",
+      "WHEN" },
+    { "rejected-only", 0, 0, G_OPTION_ARG_NONE, &o->rejected_only,
       "Only delete old messages in `rejected`, no reports", NULL },
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run, "Only say what would be deleted", NULL },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &o->dry_run, "Only say what would be deleted", NULL },
     G_OPTION_ENTRY_NULL,
   };
-  g_auto (TrSettings) settings = TR_SETTINGS_INIT;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *day = NULL;
-  TrPruneCounts counts = { 0 };
 
-  tr_log_open ("prune", FALSE);
-  if (!tr_parse_options ("prune", NULL,
-                         "Delete old reports (with their policies and failure details) and old "
-                         "rejected messages.",
-                         entries, &argc, &argv, &exit_now, &error))
-    {
-      tr_log_error (NULL, NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
-    }
-  if (exit_now)
-    return EX_OK;
-  if (argc > 1)
-    g_set_error (&error, TR_ERROR, TR_ERROR_USAGE, "unexpected argument \"%s\"", argv[1]);
-  else if (opt_older_than == NULL)
-    g_set_error (&error, TR_ERROR, TR_ERROR_USAGE, "--older-than SPAN is required");
-  else
-    day = cutoff_day (opt_older_than, &error);
-  if (error == NULL)
-    tr_cli_settings_load (&settings, opt_config, &path, &error);
-  if (error != NULL)
-    {
-      tr_log_error (NULL, NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
-    }
-
-  tr_catch_stop_signals ();
-  store = tr_store_open (path, opt_dry_run ? TR_STORE_READ_ONLY : TR_STORE_READ_WRITE, &error);
-  if (store != NULL)
-    prune (store, day, !opt_rejected_only, opt_dry_run, &counts, &error);
-  if (store != NULL)
-    {
-      const char *verb = opt_dry_run ? "would remove"
-                         : error     ? "removed (then stopped)"
-                                     : "removed";
-
-      if (opt_rejected_only)
-        printf ("%s %" G_GINT64_FORMAT " rejected message%s received before %s\n", verb,
-                counts.rejected, counts.rejected == 1 ? "" : "s", day);
-      else
-        printf ("%s %" G_GINT64_FORMAT " report%s (%" G_GINT64_FORMAT " policies, %" G_GINT64_FORMAT
-                " failure details) from before %s, and %" G_GINT64_FORMAT
-                " rejected message%s received before %s\n",
-                verb, counts.reports, counts.reports == 1 ? "" : "s", counts.policies,
-                counts.failures, day, counts.rejected, counts.rejected == 1 ? "" : "s", day);
-    }
-  if (error != NULL)
-    tr_log_error (NULL, NULL, "%s", error->message);
-  return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+  g_option_group_add_entries (group, entries);
 }
+
+static void
+prune_free_options (gpointer options)
+{
+  PruneOptions *o = options;
+
+  g_free (o->older_than);
+  g_free (o->day);
+}
+
+static gboolean
+prune_prepare (TrContext *ctx, GError **error)
+{
+  PruneOptions *o = ctx->options;
+
+  if (o->older_than == NULL)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "--older-than WHEN is required");
+      return FALSE;
+    }
+  o->day = tr_time_parse_day ("--older-than", o->older_than, ctx->now, error);
+  if (o->day == NULL)
+    return FALSE;
+  if (o->dry_run)
+    ctx->store_mode = TR_STORE_READ_ONLY;
+  tr_catch_stop_signals ();
+  return TRUE;
+}
+
+/* prune_run - tlsrptdb prune --older-than WHEN [--rejected-only] [--dry-run] */
+static gboolean
+prune_run (TrContext *ctx, GError **error)
+{
+  const PruneOptions *o = ctx->options;
+  const char *day = o->day;
+  TrPruneCounts counts = { 0 };
+  gboolean ok = prune (ctx->store, day, !o->rejected_only, o->dry_run, &counts, error);
+  const char *verb = o->dry_run ? "would remove" : ok ? "removed" : "removed (then stopped)";
+
+  if (o->rejected_only)
+    printf ("%s %" G_GINT64_FORMAT " rejected message%s received before %s\n", verb,
+            counts.rejected, counts.rejected == 1 ? "" : "s", day);
+  else
+    printf ("%s %" G_GINT64_FORMAT " report%s (%" G_GINT64_FORMAT " policies, %" G_GINT64_FORMAT
+            " failure details) from before %s, and %" G_GINT64_FORMAT
+            " rejected message%s received before %s\n",
+            verb, counts.reports, counts.reports == 1 ? "" : "s", counts.policies, counts.failures,
+            day, counts.rejected, counts.rejected == 1 ? "" : "s", day);
+  return ok;
+}
+
+const TrCommand tr_command_prune = {
+  .name = "prune",
+  .summary = "delete old reports and rejected messages",
+  .description = "Delete old reports (with their policies and failure details) and old rejected "
+                 "messages.",
+  .flags = TR_COMMAND_SETTINGS,
+  .store = TR_COMMAND_WRITE,
+  .max_args = 0,
+  .options_size = sizeof (PruneOptions),
+  .options = prune_options,
+  .free_options = prune_free_options,
+  .prepare = prune_prepare,
+  .run = prune_run,
+};

@@ -10,14 +10,10 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
-#include <sysexits.h>
 
-#include "commands.h"
-#include "error.h"
+#include "batch.h"
+#include "command.h"
 #include "escape.h"
-#include "import.h"
-#include "log.h"
 #include "mail.h"
 
 #define BATCH_ROWS 100 /* rows can be 25 MiB each: fewer than import's messages */
@@ -126,76 +122,62 @@ reprocess_all (TrStore *store, const TrSettings *settings, gboolean verbose, Rep
       done->recovered += batch.recovered;
       done->still += batch.still;
       done->new_reason += batch.new_reason;
-      done->store.stored += batch.store.stored;
-      done->store.duplicates += batch.store.duplicates;
+      tr_import_counts_add (&done->store, &batch.store);
     }
   return TRUE;
 }
 
-/* cmd_reprocess - tlsrptdb reprocess [OPTION...] */
-int
-cmd_reprocess (int argc, char **argv)
+static void
+reprocess_options (TrContext *ctx, GOptionGroup *group)
 {
-  g_autofree char *opt_config = NULL;
-  gboolean opt_verbose = FALSE, exit_now = FALSE;
+  gboolean *verbose = ctx->options;
   const GOptionEntry entries[] = {
-    TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
-      "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
-      "PATH" },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print what happened to each message",
-      NULL },
-    TR_PIPELINE_OPTIONS,
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, verbose, "Print what happened to each message", NULL },
     G_OPTION_ENTRY_NULL,
   };
-  g_auto (TrSettings) settings = TR_SETTINGS_INIT;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TrStore) store = NULL;
-  g_autofree char *path = NULL;
-  Reprocess done = { 0 };
 
-  tr_log_open ("reprocess", FALSE);
-  if (!tr_parse_options ("reprocess", NULL,
-                         "Run the messages kept in `rejected` through the current parser and "
-                         "settings; store the reports they now yield.",
-                         entries, &argc, &argv, &exit_now, &error))
-    {
-      tr_log_error (NULL, NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
-    }
-  if (exit_now)
-    return EX_OK;
-  if (argc > 1)
-    {
-      g_set_error (&error, TR_ERROR, TR_ERROR_USAGE, "unexpected argument \"%s\"", argv[1]);
-      tr_log_error (NULL, NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
-    }
-  if (!tr_cli_settings_load (&settings, opt_config, &path, &error))
-    {
-      tr_log_error (NULL, NULL, "%s", error->message);
-      return tr_exit_code (error, TR_EXIT_MODE_TOOL);
-    }
+  g_option_group_add_entries (group, entries);
+}
 
+static gboolean
+reprocess_prepare (TrContext *ctx, GError **error)
+{
   tr_mail_init ();
   tr_catch_stop_signals ();
-  store = tr_store_open (path, TR_STORE_READ_WRITE, &error);
-  if (store != NULL)
-    reprocess_all (store, &settings, opt_verbose, &done, &error);
-  if (store != NULL)
-    printf ("%s %" G_GUINT64_FORMAT " rejected message%s: %" G_GUINT64_FORMAT
-            " removed from rejected, %" G_GUINT64_FORMAT " kept (%" G_GUINT64_FORMAT
-            " with a new reason); %" G_GUINT64_FORMAT " report%s stored, %" G_GUINT64_FORMAT
-            " already stored\n",
-            error != NULL          ? "stopped after"
-            : tr_stop_requested () ? "interrupted after"
-                                   : "reprocessed",
-            done.messages, done.messages == 1 ? "" : "s", done.recovered, done.still,
-            done.new_reason, done.store.stored, done.store.stored == 1 ? "" : "s",
-            done.store.duplicates);
-  if (error == NULL && tr_stop_requested ())
-    g_set_error (&error, TR_ERROR, TR_ERROR_TEMPORARY, "interrupted: run reprocess again");
-  if (error != NULL)
-    tr_log_error (NULL, NULL, "%s", error->message);
-  return tr_exit_code (error, TR_EXIT_MODE_TOOL);
+  return TRUE;
 }
+
+/* reprocess_run - tlsrptdb reprocess [OPTION...] */
+static gboolean
+reprocess_run (TrContext *ctx, GError **error)
+{
+  Reprocess done = { 0 };
+
+  reprocess_all (ctx->store, &ctx->settings, *(gboolean *) ctx->options, &done, error);
+  printf ("%s %" G_GUINT64_FORMAT " rejected message%s: %" G_GUINT64_FORMAT
+          " removed from rejected, %" G_GUINT64_FORMAT " kept (%" G_GUINT64_FORMAT
+          " with a new reason); %" G_GUINT64_FORMAT " report%s stored, %" G_GUINT64_FORMAT
+          " already stored\n",
+          *error != NULL         ? "stopped after"
+          : tr_stop_requested () ? "interrupted after"
+                                 : "reprocessed",
+          done.messages, done.messages == 1 ? "" : "s", done.recovered, done.still, done.new_reason,
+          done.store.stored, done.store.stored == 1 ? "" : "s", done.store.duplicates);
+  if (*error == NULL && tr_stop_requested ())
+    g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "interrupted: run reprocess again");
+  return *error == NULL;
+}
+
+const TrCommand tr_command_reprocess = {
+  .name = "reprocess",
+  .summary = "run the messages kept in `rejected` through the parser again",
+  .description = "Run the messages kept in `rejected` through the current parser and settings; "
+                 "store the reports they now yield.",
+  .flags = TR_COMMAND_SETTINGS | TR_COMMAND_PIPELINE,
+  .store = TR_COMMAND_WRITE,
+  .max_args = 0,
+  .options_size = sizeof (gboolean),
+  .options = reprocess_options,
+  .prepare = reprocess_prepare,
+  .run = reprocess_run,
+};

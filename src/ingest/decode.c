@@ -811,3 +811,42 @@ tr_decode_report (GBytes *json, const TrLimits *limits, GError **error)
   g_clear_object (&parser);
   return g_steal_pointer (&report);
 }
+
+/* tr_decode_json_compact - @json re-written compactly, or NULL */
+char *
+tr_decode_json_compact (GBytes *json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  gsize size;
+  const char *data = g_bytes_get_data (json, &size);
+
+  if (data == NULL || size > G_MAXSSIZE || !g_utf8_validate (data, (gssize) size, NULL)
+      || !json_parser_load_from_data (parser, data, (gssize) size, NULL)
+      || json_parser_get_root (parser) == NULL)
+    return NULL;
+  return json_to_string (json_parser_get_root (parser), FALSE);
+}
+
+/* tr_decode_string_array - the strings of a JSON array text */
+GStrv
+tr_decode_string_array (const char *json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GStrvBuilder) strings = g_strv_builder_new ();
+  JsonNode *root;
+  JsonArray *array;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return NULL;
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *text = JSON_NODE_HOLDS_VALUE (element) ? value_text (element)
+                                                              : json_to_string (element, FALSE);
+
+      g_strv_builder_add (strings, text ? text : "");
+    }
+  return g_strv_builder_end (strings);
+}

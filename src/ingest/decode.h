@@ -20,3 +20,10 @@ GBytes *tr_decode_inflate (GBytes *payload, const TrLimits *limits, GError **err
  * Errors: TR_ERROR_DATA (not JSON, not an object, no "policies" array), TR_ERROR_LIMIT (depth).
  */
 TrReport *tr_decode_report (GBytes *json, const TrLimits *limits, GError **error);
+
+/* tr_decode_json_compact - a stored report's JSON text @json in compact form (json-glib's), for
+ * embedding in JSON output; NULL when it is not strict JSON (the lenient parse took it) */
+char *tr_decode_json_compact (GBytes *json);
+/* tr_decode_string_array - the strings of @json, a JSON array text of strings as decode.c
+ * stores mx-host and policy-string; NULL when it is not one */
+GStrv tr_decode_string_array (const char *json);

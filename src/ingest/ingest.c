@@ -277,6 +277,39 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const char *received_at,
   return g_steal_pointer (&message);
 }
 
+/* append_warnings - "; 3 warnings: count-string x2, array-bare" (the codes, each once, in the
+ * order they came; show gives their texts) */
+static void
+append_warnings (GString *line, const GPtrArray *warnings)
+{
+  g_autoptr (GHashTable) seen = NULL;
+  g_autoptr (GPtrArray) codes = NULL;
+
+  if (warnings->len == 0)
+    return;
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  codes = g_ptr_array_new ();
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const char *code = ((const TrWarning *) g_ptr_array_index (warnings, i))->code;
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (seen, code));
+
+      if (n == 0)
+        g_ptr_array_add (codes, (gpointer) code);
+      g_hash_table_insert (seen, (gpointer) code, GUINT_TO_POINTER (n + 1));
+    }
+  g_string_append_printf (line, "; %u warning%s:", warnings->len, warnings->len == 1 ? "" : "s");
+  for (guint i = 0; i < codes->len; i++)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (seen, g_ptr_array_index (codes, i)));
+
+      g_string_append_printf (line, "%s %s", i > 0 ? "," : "",
+                              (const char *) g_ptr_array_index (codes, i));
+      if (n > 1)
+        g_string_append_printf (line, " x%u", n);
+    }
+}
+
 /* stored_line - what storing @report did, for --verbose and the mail log */
 static char *
 stored_line (const TrReport *report, const TrStoreResult *stored)
@@ -300,6 +333,8 @@ stored_line (const TrReport *report, const TrStoreResult *stored)
                             "hold%s other content (all are kept)",
                             stored->same_key, stored->same_key == 1 ? "" : "s",
                             stored->same_key == 1 ? "s" : "");
+  if (stored->outcome == TR_STORE_STORED)
+    append_warnings (line, report->warnings);
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 

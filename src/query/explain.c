@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "escape.h"
 #include "explain.h"
 
 #define CHECK_TLS                                                                                  \
@@ -175,7 +176,7 @@ tr_explain_notes (TrPrinter *printer, const char *const *result_types)
   for (guint i = 0; i < sorted->len; i++)
     {
       const char *type = g_ptr_array_index (sorted, i);
-      g_autofree char *shown = tr_output_text_field (type);
+      g_autofree char *shown = tr_escape_text (type);
       g_autofree char *note
           = g_strdup_printf ("  %s: %s", shown, tr_explain_lookup (type)->short_form);
 

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "output.h"
+#include "printer.h"
 
 typedef struct
 {

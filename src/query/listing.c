@@ -111,7 +111,7 @@ tr_query_failures (TrStore *store, const TrQueryFilter *filter, TrPrinter *print
   g_autoptr (GHashTable) types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   FailureListing listing = { printer, types };
 
-  tr_printer_begin_list (printer, "failures", failure_columns, G_N_ELEMENTS (failure_columns));
+  tr_printer_begin_listing (printer, "failures", failure_columns, G_N_ELEMENTS (failure_columns));
   if (!tr_store_each_failure (store, filter, on_failure, &listing, error))
     return FALSE;
   {
@@ -119,6 +119,25 @@ tr_query_failures (TrStore *store, const TrQueryFilter *filter, TrPrinter *print
     tr_explain_notes (printer, (const char *const *) names);
   }
   return tr_printer_end (printer, error);
+}
+
+/* tr_query_check_warnings - known warning codes only */
+gboolean
+tr_query_check_warnings (char **codes, GError **error)
+{
+  for (guint i = 0; codes != NULL && codes[i] != NULL; i++)
+    if (!tr_warning_code_known (codes[i]))
+      {
+        g_autoptr (GString) known = g_string_new (NULL);
+
+        for (guint k = 0; tr_warning_codes[k].code != NULL; k++)
+          g_string_append_printf (known, "%s%s", k > 0 ? ", " : "", tr_warning_codes[k].code);
+        g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
+                     "--warning: \"%s\" is not a warning code; the codes are %s", codes[i],
+                     known->str);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 static const TrColumn report_columns[] = {
@@ -131,6 +150,7 @@ static const TrColumn report_columns[] = {
   { "failed", "FAILED", TR_COLUMN_NUMBER },
   { "deliveries", "DELIVERIES", TR_COLUMN_NUMBER },
   { "conflicts", "CONFLICTS", TR_COLUMN_NUMBER },
+  { "warnings", "WARNINGS", TR_COLUMN_NUMBER },
   { "policy_domains", "POLICY DOMAINS", TR_COLUMN_TEXT },
   { "report_id", "REPORT-ID", TR_COLUMN_LONG },
 };
@@ -146,6 +166,7 @@ typedef struct
   char *report_id;
   gint64 deliveries;
   gint64 conflicts;
+  gint64 warnings;
   gboolean has_sessions;
   gint64 successful;
   gint64 failed;
@@ -187,6 +208,7 @@ on_report (const TrReportRow *row, gpointer data, GError **error)
   l->report_id = g_strdup (row->report_id);
   l->deliveries = row->deliveries;
   l->conflicts = row->conflicts;
+  l->warnings = row->warnings;
   l->domains = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (listing->listed, l);
   g_hash_table_insert (listing->by_row, &l->row, l);
@@ -256,6 +278,7 @@ print_listed (TrPrinter *p, Listed *l)
     }
   tr_printer_field_int (p, l->deliveries);
   tr_printer_field_int (p, l->conflicts);
+  tr_printer_field_int (p, l->warnings);
   tr_printer_field_str (p, domains);
   tr_printer_field_str (p, l->report_id);
   tr_printer_end_row (p);
@@ -284,7 +307,7 @@ tr_query_reports (TrStore *store, const TrQueryFilter *filter, TrPrinter *printe
     }
   if (ok)
     {
-      tr_printer_begin_list (printer, "reports", report_columns, G_N_ELEMENTS (report_columns));
+      tr_printer_begin_listing (printer, "reports", report_columns, G_N_ELEMENTS (report_columns));
       for (guint i = 0; i < listing.listed->len; i++)
         print_listed (printer, g_ptr_array_index (listing.listed, i));
       ok = tr_printer_end (printer, error);

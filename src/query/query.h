@@ -2,13 +2,13 @@
  *
  * The filters are checked here, the counting rule (counting.h) is applied here, the grouping
  * and sorting are done here, once for every backend; the store only hands out rows (store.h).
- * Results go to a TrPrinter (output.h).
+ * Results go to a TrPrinter (printer.h).
  */
 #pragma once
 
 #include <glib.h>
 
-#include "output.h"
+#include "printer.h"
 #include "store.h"
 
 typedef enum
@@ -29,6 +29,10 @@ gboolean tr_query_parse_group (const char *name, TrGroup *group, GError **error)
 gboolean tr_query_check_value (const char *option, const char *value, gboolean host_name,
                                GError **error);
 
+/* tr_query_check_warnings - every one of @codes (NULL-terminated, may be NULL) is a warning code
+ * (report.h); TR_ERROR_USAGE naming the codes otherwise */
+gboolean tr_query_check_warnings (char **codes, GError **error);
+
 /* tr_query_summary - sessions per group over @groups (1 to TR_N_GROUPS of them) */
 gboolean tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *groups,
                            guint n_groups, TrPrinter *printer, GError **error);
@@ -42,3 +46,7 @@ gboolean tr_query_reports (TrStore *store, const TrQueryFilter *filter, TrPrinte
  * the number of reports shown */
 gboolean tr_query_show (TrStore *store, const char *which, TrPrinter *printer, guint *found,
                         GError **error);
+/* tr_query_show_raw - the JSON texts of the same reports, exactly as they were received (escaped
+ * for a terminal if @escape), one after the other */
+gboolean tr_query_show_raw (TrStore *store, const char *which, FILE *out, gboolean escape,
+                            guint *found, GError **error);

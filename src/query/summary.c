@@ -55,6 +55,7 @@ typedef struct
   GHashTable *reports;     /* report row (gint64 *) set, when reports must be told apart */
   gint64 n_reports;        /* when every row is another report */
   GHashTable *type_counts; /* result type -> gint64 * */
+  gint64 warnings;         /* of its reports (when grouped by reporter) */
 } Group;
 
 static void
@@ -83,11 +84,12 @@ typedef struct
 {
   const TrGroup *groups;
   guint n_groups;
-  gboolean per_detail; /* groups by result type or MX, or filtered by them */
-  gboolean count_rows; /* every session row of a group is another report (domain grouped) */
-  GHashTable *map;     /* key -> Group */
-  GPtrArray *order;    /* of Group, in the order the groups were first seen */
-  GString *key;        /* scratch for find_group */
+  gboolean with_warnings; /* grouped by reporter (and day) only: the warnings column */
+  gboolean per_detail;    /* groups by result type or MX, or filtered by them */
+  gboolean count_rows;    /* every session row of a group is another report (domain grouped) */
+  GHashTable *map;        /* key -> Group */
+  GPtrArray *order;       /* of Group, in the order the groups were first seen */
+  GString *key;           /* scratch for find_group */
   /* the report being summed */
   gint64 report_row;
   char *day;
@@ -97,18 +99,25 @@ typedef struct
   GStringChunk *strings; /* of the details of the report being summed */
 } Summary;
 
-/* find_group - the group of @values (n_groups strings), created if new */
-static Group *
-find_group (Summary *sum, char **values)
+/* group_key - @values (n_groups strings) as one key, in sum->key */
+static void
+group_key (Summary *sum, char **values)
 {
-  Group *g;
-
   g_string_truncate (sum->key, 0);
   for (guint i = 0; i < sum->n_groups; i++)
     {
       g_string_append (sum->key, values[i] ? values[i] : "\x1e");
       g_string_append_c (sum->key, '\x1f');
     }
+}
+
+/* find_group - the group of @values (n_groups strings), created if new */
+static Group *
+find_group (Summary *sum, char **values)
+{
+  Group *g;
+
+  group_key (sum, values);
   g = g_hash_table_lookup (sum->map, sum->key->str);
   if (g == NULL)
     {
@@ -313,6 +322,32 @@ on_detail (const TrDetailRow *row, gpointer data, GError **error)
   return TRUE;
 }
 
+/* on_report_warnings - the warnings of one report, to its group (which its sessions made) */
+static gboolean
+on_report_warnings (const TrReportRow *row, gpointer data, GError **error)
+{
+  Summary *sum = data;
+  char *values[TR_N_GROUPS];
+  Group *g;
+
+  group_values (sum, values, row->day, NULL, row->reporter, NULL, NULL);
+  group_key (sum, values);
+  g = g_hash_table_lookup (sum->map, sum->key->str);
+  if (g != NULL)
+    g->warnings = tr_count_add (g->warnings, row->warnings);
+  return TRUE;
+}
+
+/* count_warnings - the warnings of the reports @filter selects, by group */
+static gboolean
+count_warnings (TrStore *store, Summary *sum, const TrQueryFilter *filter, GError **error)
+{
+  TrQueryFilter all = *filter;
+
+  all.limit = -1;
+  return tr_store_each_report (store, &all, on_report_warnings, sum, error);
+}
+
 static const Summary *sort_summary; /* for compare_groups */
 
 /* compare_groups - by day (newest first), else most failed first; then by the values */
@@ -372,7 +407,7 @@ print_types (TrPrinter *printer, Group *g, GHashTable *seen)
       g_array_append_val (list, tc);
     }
   g_array_sort (list, compare_type_counts);
-  if (tr_printer_get_format (printer) == TR_FORMAT_TEXT && list->len > TEXT_TYPES)
+  if (tr_printer_for_people (printer) && list->len > TEXT_TYPES)
     g_array_set_size (list, TEXT_TYPES); /* the most frequent ones; JSON and CSV have all */
   names = g_new0 (const char *, list->len + 1);
   counts = g_new0 (gint64, list->len + 1);
@@ -402,6 +437,8 @@ print_group (TrPrinter *printer, const Summary *sum, Group *g, GHashTable *seen)
   else
     tr_printer_field_null (printer);
   tr_printer_field_int (printer, g->reports ? g_hash_table_size (g->reports) : g->n_reports);
+  if (sum->with_warnings)
+    tr_printer_field_int (printer, g->warnings);
   print_types (printer, g, seen);
   tr_printer_end_row (printer);
 }
@@ -411,7 +448,7 @@ static gboolean
 print_summary (Summary *sum, const TrQueryFilter *filter, TrPrinter *printer, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  TrColumn columns[TR_N_GROUPS + 6];
+  TrColumn columns[TR_N_GROUPS + 7];
   guint n_columns = 0;
 
   for (guint i = 0; i < sum->n_groups; i++)
@@ -420,11 +457,13 @@ print_summary (Summary *sum, const TrQueryFilter *filter, TrPrinter *printer, GE
   columns[n_columns++] = (TrColumn){ "failed", "FAILED", TR_COLUMN_NUMBER, FALSE };
   columns[n_columns++] = (TrColumn){ "failure_rate", "RATE", TR_COLUMN_NUMBER, FALSE };
   columns[n_columns++] = (TrColumn){ "reports", "REPORTS", TR_COLUMN_NUMBER, FALSE };
+  if (sum->with_warnings)
+    columns[n_columns++] = (TrColumn){ "warnings", "WARNINGS", TR_COLUMN_NUMBER, FALSE };
   columns[n_columns++] = (TrColumn){ "result_types", "RESULT TYPES", TR_COLUMN_LONG, FALSE };
   sort_summary = sum;
   g_ptr_array_sort (sum->order, compare_groups);
   sort_summary = NULL;
-  tr_printer_begin_list (printer, "summary", columns, n_columns);
+  tr_printer_begin_listing (printer, "summary", columns, n_columns);
   for (guint i = 0; i < sum->order->len && (filter->limit < 0 || i < filter->limit); i++)
     print_group (printer, sum, g_ptr_array_index (sum->order, i), seen);
   {
@@ -452,6 +491,11 @@ tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *gr
       sum.count_rows |= groups[i] == TR_GROUP_DOMAIN;
     }
   sum.count_rows &= !sum.per_detail;
+  for (guint i = 0; i < n_groups; i++)
+    sum.with_warnings |= groups[i] == TR_GROUP_REPORTER;
+  for (guint i = 0; i < n_groups; i++)
+    sum.with_warnings &= groups[i] == TR_GROUP_REPORTER || groups[i] == TR_GROUP_DAY;
+  sum.with_warnings &= !sum.per_detail;
   sum.map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, group_free);
   sum.order = g_ptr_array_new ();
   sum.key = g_string_new (NULL);
@@ -462,6 +506,7 @@ tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *gr
   ok = (sum.per_detail || tr_store_each_session (store, filter, on_session, &sum, error))
        && tr_store_each_detail (store, filter, on_detail, &sum, error);
   flush_report (&sum);
+  ok = ok && (!sum.with_warnings || count_warnings (store, &sum, filter, error));
   ok = ok && print_summary (&sum, filter, printer, error);
   g_hash_table_unref (sum.details);
   g_array_unref (sum.detail_list);

@@ -466,11 +466,13 @@ load_warnings_and_conflicts (TrSqliteStore *store, TrStoredReport *stored, GErro
   sqlite3_bind_int64 (warnings, 1, stored->row);
   while ((rc = sqlite3_step (warnings)) == SQLITE_ROW)
     {
-      const char *code = tr_sqlite_column_text (warnings, 0);
+      const char *code = tr_warning_code_static (tr_sqlite_column_text (warnings, 0));
 
-      /* a code this program does not know (a newer one wrote it) is shown as the nearest */
-      tr_report_warn (stored->report, tr_warning_code_known (code) ? code : "warnings-suppressed",
-                      "%s", tr_sqlite_column_text (warnings, 1));
+      if (code != NULL)
+        tr_report_warn (stored->report, code, "%s", tr_sqlite_column_text (warnings, 1));
+      else /* a newer version wrote it */
+        tr_report_warn (stored->report, "unknown-code", "%s: %s",
+                        tr_sqlite_column_text (warnings, 0), tr_sqlite_column_text (warnings, 1));
     }
   if (!read_error (store, rc, "reading warnings", error))
     return FALSE;

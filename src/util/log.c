@@ -41,9 +41,9 @@ safe_line (const char *text)
   return tr_escape_cut (escaped, LOG_MAX_LINE);
 }
 
-/* tr_log_error - "tlsrptdb COMMAND: WHERE: MESSAGE" on stderr; to syslog with @detail appended */
+/* tr_log_error - "tlsrptdb COMMAND: WHERE: MESSAGE" on stderr, and to syslog */
 void
-tr_log_error (const char *where, const char *detail, const char *format, ...)
+tr_log_error (const char *where, const char *format, ...)
 {
   int saved_errno = errno;
   g_autofree char *message = NULL;
@@ -59,13 +59,7 @@ tr_log_error (const char *where, const char *detail, const char *format, ...)
   safe = safe_line (line);
   fprintf (stderr, "%s: %s\n", log_prefix ? log_prefix : PACKAGE_NAME, safe);
   if (log_syslog)
-    {
-      g_autofree char *full
-          = g_strconcat (line, detail ? " (" : "", detail ? detail : "", detail ? ")" : "", NULL);
-      g_autofree char *safe_full = safe_line (full);
-
-      syslog (LOG_ERR, "%s", safe_full);
-    }
+    syslog (LOG_ERR, "%s", safe);
   errno = saved_errno;
 }
 

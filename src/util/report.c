@@ -155,11 +155,11 @@ const TrWarningCode tr_warning_codes[] = {
   { "count-unusable", "a session count is not a number: ignored" },
   { "count-beyond-belief", "a session count above a trillion: not believed" },
   { "count-report-total", "a session count that takes the report's counts past 2^52: ignored" },
-  { "array-expected", "a member that should be an array is an object or missing: ignored" },
+  { "array-expected", "a member that should be an array is not one: ignored" },
   { "array-bare", "an array member sent as a bare string: read as one element (D7)" },
   { "array-null", "null inside an array: skipped" },
   { "array-non-string", "a non-string inside an array of strings: kept as text" },
-  { "member-missing", "a member RFC 8460 requires is missing" },
+  { "member-missing", "an object RFC 8460 requires (policy, summary) is missing" },
   { "object-expected", "a member that should be an object is not: ignored" },
   { "element-not-object", "an element of policies or failure-details is not an object: skipped" },
   { "result-type-missing", "a failure detail without result-type" },
@@ -175,17 +175,25 @@ const TrWarningCode tr_warning_codes[] = {
   { "report-id-synthesized", "report-id missing: synthesised from the JSON (D9)" },
   { "foreign-policies", "policies about other domains than ours: not stored" },
   { "warnings-suppressed", "more warnings than are kept" },
+  { "unknown-code", "a warning stored by a newer version, with a code this one does not know" },
   { NULL, NULL },
 };
+
+/* tr_warning_code_static - the code of the table that equals @code, or NULL */
+const char *
+tr_warning_code_static (const char *code)
+{
+  for (guint i = 0; code != NULL && tr_warning_codes[i].code != NULL; i++)
+    if (strcmp (code, tr_warning_codes[i].code) == 0)
+      return tr_warning_codes[i].code;
+  return NULL;
+}
 
 /* tr_warning_code_known - whether @code is one of the codes above */
 gboolean
 tr_warning_code_known (const char *code)
 {
-  for (guint i = 0; code != NULL && tr_warning_codes[i].code != NULL; i++)
-    if (strcmp (code, tr_warning_codes[i].code) == 0)
-      return TRUE;
-  return FALSE;
+  return tr_warning_code_static (code) != NULL;
 }
 
 /* add_warning - append one warning */

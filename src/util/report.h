@@ -118,6 +118,8 @@ void tr_report_warn (TrReport *report, const char *code, const char *format, ...
     G_GNUC_PRINTF (3, 4);
 /* tr_warning_code_known - whether @code is one of tr_warning_codes */
 gboolean tr_warning_code_known (const char *code);
+/* tr_warning_code_static - the static string of tr_warning_codes equal to @code, or NULL */
+const char *tr_warning_code_static (const char *code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMailInfo, tr_mail_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrPayload, tr_payload_free)

@@ -73,7 +73,16 @@ add "$db" "$(date -u -d '1 year ago 1 day ago' +%F)" y1d
 prune "$db" --older-than 1y
 is "1y: a year ago kept, the day before removed" "$(sql "$db" "SELECT group_concat(report_id) FROM reports")" "y1"
 prune "$db" --older-than 6m
-is "6m: a year ago removed" "$(sql "$db" "SELECT count(*) FROM reports")" "0"
+is "6m: refused (minutes or months?) with a hint" "$status:$(printf '%s' "$err" | grep -c 'write 6min or 6mo')" "64:1"
+prune "$db" --older-than 6mo
+is "6mo: a year ago removed" "$(sql "$db" "SELECT count(*) FROM reports")" "0"
+db=$(newdb)
+add "$db" "$(days_ago 1)" yesterday
+add "$db" "$(days_ago 2)" before
+prune "$db" --older-than yesterday
+is "yesterday: the same words as query --since" "$(sql "$db" "SELECT group_concat(report_id) FROM reports")" "yesterday"
+prune "$db" --older-than 2026-02-30
+is "an impossible date: 64" "$status" 64
 
 # --- rejected messages ---------------------------------------------------------------------------
 db=$(newdb)

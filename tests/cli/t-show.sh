@@ -42,6 +42,42 @@ check "hostile show json parses" json_ok "$EXPECTED/show-hostile.json"
 if grep -q "$(printf '\033')" "$EXPECTED/show-hostile.txt"; then fail "hostile show: no ESC in text"
 else pass "hostile show: no ESC in text"; fi
 if [ -n "$HAVE_PYTHON" ]; then
-  is "hostile show csv: header and one row" "$(csv_rows "$EXPECTED/show-hostile.csv")" "2 x 23"
+  is "hostile show csv: header and one row" "$(csv_rows "$EXPECTED/show-hostile.csv")" "2 x 27"
 fi
+
+# --- structure and parse warnings -----------------------------------------------------------------
+# counts as strings and a fraction, mx-host a bare string: four warnings, kept with the report
+wdb=$(newdb)
+warn_json='{"organization-name":"Warn","date-range":{"start-datetime":"2026-11-16T00:00:00Z","end-datetime":"2026-11-16T23:59:59Z"},"contact-info":"tlsrpt@warn.example","report-id":"warn-1","policies":[{"policy":{"policy-type":"sts","policy-domain":"example.com","mx-host":"mx1.example.com"},"summary":{"total-successful-session-count":"12","total-failure-session-count":"1"},"failure-details":[{"result-type":"starttls-not-supported","receiving-mx-hostname":"mx1.example.com","failed-session-count":1.5}]}]}'
+printf 'From: tlsrpt@warn.example\nSubject: warn\nMessage-ID: <warn@warn.example>\nContent-Type: application/tlsrpt+json\n\n%s\n' "$warn_json" >"$TESTTMP/warn.eml"
+q ingest --db "$wdb" --verbose <"$TESTTMP/warn.eml"
+is "ingest --verbose names the warnings" "$out" \
+  "stored warn.example warn-1: 1 policies, 1 failure details; 4 warnings: array-bare, count-as-string x2, count-fraction"
+is "the warnings are stored with the report" \
+  "$(sql "$wdb" "SELECT group_concat(code, ' ') FROM (SELECT code FROM report_warnings ORDER BY rowid)")" \
+  "array-bare count-as-string count-as-string count-fraction"
+q show --db "$wdb" warn-1
+is "show: a table of the warnings" "$(printf '%s\n' "$out" | grep -c '^  count-as-string  policies\[0\]\.summary\.total-')" "2"
+is "show: the policy's MX hosts and counts" \
+  "$(printf '%s\n' "$out" | grep -E '^  (MX hosts|Successful sessions|Failed sessions):' | tr -s ' ')" \
+  "$(printf ' MX hosts: mx1.example.com\n Successful sessions: 12\n Failed sessions: 1')"
+is "show: the failure details as a table" \
+  "$(printf '%s\n' "$out" | grep -c '^    starttls-not-supported  -            mx1.example.com  -                 1')" "1"
+q show --db "$wdb" warn-1 --format json
+if [ -n "$HAVE_PYTHON" ]; then
+  is "show json: warnings and policies as structure" "$(printf '%s' "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["rows"][0]
+p = r["policies"][0]
+print(len(r["warnings"]), r["warnings"][0]["code"], p["mx_host"], p["successful"],
+      p["failure_details"][0]["failed_session_count"], r["report"]["report-id"])')" \
+    "4 array-bare ['mx1.example.com'] 12 1 warn-1"
+fi
+ingest "$wdb" "$TESTTMP/warn.eml"
+is "a duplicate adds no warnings" "$(sql "$wdb" "SELECT count(*) FROM report_warnings")" "4"
+# --raw: the JSON exactly as it came
+q show --db "$wdb" --raw warn-1
+is "show --raw: the JSON as received" "$out" "$warn_json"
+q show --db "$wdb" --raw nothing-like-it
+is "show --raw: unknown report: 66" "$status" 66
 done_testing

@@ -446,6 +446,37 @@ test_fingerprint (void)
     }
 }
 
+/* test_warning_codes_documented - doc/deviations.md has a row for every warning code, and no
+ * row for a code that does not exist (scripts rely on that table) */
+static void
+test_warning_codes_documented (void)
+{
+  g_autofree char *path
+      = g_test_build_filename (G_TEST_DIST, "..", "..", "doc", "deviations.md", NULL);
+  g_autofree char *doc = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint rows = 0, n = 0;
+
+  g_assert_true (g_file_get_contents (path, &doc, NULL, NULL));
+  for (n = 0; tr_warning_codes[n].code != NULL; n++)
+    {
+      g_autofree char *row = g_strdup_printf ("\n| `%s` | ", tr_warning_codes[n].code);
+
+      if (strstr (doc, row) == NULL)
+        g_error ("doc/deviations.md lacks the warning code %s", tr_warning_codes[n].code);
+    }
+  lines = g_strsplit (doc, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "| `"))
+      {
+        g_autofree char *code = g_strndup (lines[i] + 3, strcspn (lines[i] + 3, "`"));
+
+        g_assert_true (tr_warning_code_known (code));
+        rows++;
+      }
+  g_assert_cmpuint (rows, ==, n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -471,6 +502,7 @@ main (int argc, char **argv)
   g_test_add_func ("/validate/report-day", test_report_day);
   g_test_add_func ("/validate/contact-domain", test_contact_domain);
   g_test_add_func ("/validate/fingerprint", test_fingerprint);
+  g_test_add_func ("/validate/warning-codes-documented", test_warning_codes_documented);
 
   return g_test_run ();
 }

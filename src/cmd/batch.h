@@ -1,11 +1,10 @@
-/* import.h - what the batch commands (import, reprocess, prune) share; defined in cmd-import.c */
+/* batch.h - what the batch commands share (import, reprocess, prune): batches of one
+ * transaction, a clean stop on SIGINT or SIGTERM, and storing what a message holds only once */
 #pragma once
 
 #include <glib.h>
 
-#include "cli.h"
 #include "ingest.h"
-#include "settings.h"
 #include "store.h"
 
 /* What tr_import_message() did, added up. */
@@ -28,11 +27,14 @@ typedef struct
 gboolean tr_import_message (TrStore *store, const TrMessage *message, gboolean keep_rejected,
                             const char *received_at, TrImportCounts *counts, GPtrArray *lines,
                             GError **error);
+/* tr_import_counts_add - add @batch to @total */
+void tr_import_counts_add (TrImportCounts *total, const TrImportCounts *batch);
 
 /* tr_batch_due - whether a batch of @n items (at most @max) begun at @since (monotonic time)
  * should be committed: when it is full or a second old */
 gboolean tr_batch_due (guint n, guint max, gint64 since);
 
-/* tr_stop_requested - whether SIGINT or SIGTERM came since tr_catch_stop_signals() */
+/* tr_catch_stop_signals - the first SIGINT or SIGTERM asks to stop (tr_stop_requested); a
+ * second one kills */
 void tr_catch_stop_signals (void);
 gboolean tr_stop_requested (void);

@@ -1,0 +1,296 @@
+/* context.c - what main() does for every command around its run(): the options that several
+ * commands share, the config file, the store, the printer, and the exit status
+ *
+ * The order is fixed: options, the command's own checks (prepare), the config file with the
+ * options over it, the store, run().  A usage error is therefore reported before a broken config
+ * file, and neither touches the database.  Options that are also config file keys are kept as
+ * (key, value) pairs while GOption parses, and applied over the config file afterwards, so that
+ * the command line wins and one table (settings.c) serves both.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "dbpath.h"
+#include "log.h"
+
+/* The pipeline's settings (TR_COMMAND_PIPELINE): scope, trust and limits, all config keys too. */
+static const GOptionEntry pipeline_entries[] = {
+  TR_SETTING_OPTION ("domains", TRUE,
+                     "Only reports for these policy domains (*.D: subdomains of D)", "D,..."),
+  TR_SETTING_OPTION ("trusted-authserv-id", TRUE,
+                     "Believe Authentication-Results headers written by this host", "HOST"),
+  TR_SETTING_OPTION ("require-dkim", FALSE,
+                     "Keep reports without a DKIM pass aligned with the reporter in `rejected`",
+                     NULL),
+  TR_SETTING_OPTION ("max-message-size", TRUE, "Largest message kept whole (default 25M)", "SIZE"),
+  TR_SETTING_OPTION ("max-inflated-size", TRUE, "Largest decompressed report (default 32M)",
+                     "SIZE"),
+  TR_SETTING_OPTION ("max-json-depth", TRUE, "Deepest JSON nesting (default 64)", "N"),
+  TR_SETTING_OPTION ("max-json-values", TRUE,
+                     "Most JSON values (containers and commas) in one report (default 1500000)",
+                     "N"),
+  TR_SETTING_OPTION ("max-reports", TRUE, "Most report parts taken from one message (default 16)",
+                     "N"),
+  TR_SETTING_OPTION ("max-storage-ratio", TRUE,
+                     "What a message's reports may add to the database: N times its size plus "
+                     "256K (default 100)",
+                     "N"),
+  TR_SETTING_OPTION ("max-rejected-size", TRUE,
+                     "Bytes of messages `rejected` may hold in all; beyond it only their facts "
+                     "(default 256M)",
+                     "SIZE"),
+  G_OPTION_ENTRY_NULL,
+};
+
+/* tr_setting_option - keep an option that is also a config file key */
+gboolean
+tr_setting_option (const char *name, const char *value, gpointer data, GError **error)
+{
+  TrContext *ctx = data;
+
+  g_ptr_array_add (ctx->setting_pairs, g_strdup (name + 2)); /* without "--" */
+  g_ptr_array_add (ctx->setting_pairs, g_strdup (value ? value : "true"));
+  return TRUE;
+}
+
+/* load_settings - the config file, then the options given; and the database to use */
+static gboolean
+load_settings (TrContext *ctx, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *db = NULL;
+
+  if (!tr_settings_load (&ctx->settings, ctx->config, error))
+    return FALSE;
+  for (guint i = 0; i + 1 < ctx->setting_pairs->len; i += 2)
+    {
+      const char *key = g_ptr_array_index (ctx->setting_pairs, i);
+      const char *value = g_ptr_array_index (ctx->setting_pairs, i + 1);
+      gboolean append = g_hash_table_contains (seen, key);
+
+      g_hash_table_add (seen, (gpointer) key);
+      if (strcmp (key, "db") == 0)
+        db = value; /* --db wins over $TLSRPTDB_DB, which wins over the config file */
+      if (!tr_settings_set (&ctx->settings, key, value, append, error))
+        {
+          g_prefix_error (error, "--");
+          return FALSE;
+        }
+    }
+  ctx->db = tr_db_path (db, ctx->settings.db);
+  return TRUE;
+}
+
+/* option_context - the options of @ctx's command: the shared ones its flags ask for, its own,
+ * and --help (*@want_help) */
+static GOptionContext *
+option_context (TrContext *ctx, gboolean *want_help)
+{
+  const TrCommand *command = ctx->command;
+  const GOptionEntry db_entries[] = {
+    TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctx->config,
+      "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
+      "PATH" },
+    G_OPTION_ENTRY_NULL,
+  };
+  const GOptionEntry format_entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &ctx->format, "Output format: " TR_PRINTER_FORMATS,
+      "FORMAT" },
+    G_OPTION_ENTRY_NULL,
+  };
+  const GOptionEntry help_entries[] = {
+    { "help", 'h', 0, G_OPTION_ARG_NONE, want_help, "Show this help", NULL },
+    G_OPTION_ENTRY_NULL,
+  };
+  GOptionContext *oc = g_option_context_new (command->parameter);
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, ctx, NULL);
+
+  if (command->flags & TR_COMMAND_SETTINGS)
+    g_option_group_add_entries (group, db_entries);
+  if (command->flags & TR_COMMAND_FORMAT)
+    g_option_group_add_entries (group, format_entries);
+  if (command->options != NULL)
+    command->options (ctx, group);
+  if (command->flags & TR_COMMAND_PIPELINE)
+    g_option_group_add_entries (group, pipeline_entries);
+  g_option_group_add_entries (group, help_entries);
+  g_option_context_set_main_group (oc, group);
+  g_option_context_set_help_enabled (oc, FALSE);
+  g_option_context_set_summary (oc, command->description);
+  return oc;
+}
+
+/* context_init - the context of @command, before its options are parsed */
+static void
+context_init (TrContext *ctx, const TrCommand *command)
+{
+  g_autofree char *prgname = g_strdup_printf ("%s %s", PACKAGE_NAME, command->name);
+
+  g_set_prgname (prgname);
+  ctx->command = command;
+  ctx->options = g_malloc0 (MAX (command->options_size, 1));
+  ctx->now = g_date_time_new_now_utc ();
+  ctx->settings = (TrSettings) TR_SETTINGS_INIT;
+  ctx->setting_pairs = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+context_clear (TrContext *ctx)
+{
+  if (ctx->command->free_options != NULL)
+    ctx->command->free_options (ctx->options);
+  g_free (ctx->options);
+  g_date_time_unref (ctx->now);
+  tr_settings_clear (&ctx->settings);
+  g_free (ctx->db);
+  g_clear_pointer (&ctx->store, tr_store_close);
+  g_clear_pointer (&ctx->printer, tr_printer_free);
+  g_free (ctx->config);
+  g_free (ctx->format);
+  g_ptr_array_unref (ctx->setting_pairs);
+}
+
+/* tr_command_help - the usage and options of @command */
+void
+tr_command_help (const TrCommand *command)
+{
+  TrContext ctx = { 0 };
+  gboolean want_help = FALSE;
+  g_autoptr (GOptionContext) oc = NULL;
+  g_autofree char *help = NULL;
+
+  context_init (&ctx, command);
+  oc = option_context (&ctx, &want_help);
+  help = g_option_context_get_help (oc, TRUE, NULL);
+  fputs (help, stdout);
+  context_clear (&ctx);
+}
+
+/* check_arguments - the number of positional arguments */
+static gboolean
+check_arguments (TrContext *ctx, GError **error)
+{
+  const TrCommand *command = ctx->command;
+  guint n = (guint) ctx->argc - 1;
+
+  if (n < command->min_args)
+    g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "expected %s (see %s help %s)",
+                 command->parameter, PACKAGE_NAME, command->name);
+  else if (n > command->max_args)
+    g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "unexpected argument \"%s\"",
+                 ctx->argv[command->max_args + 1]);
+  return n >= command->min_args && n <= command->max_args;
+}
+
+/* setup - everything before run(); FALSE with *@done for --help */
+static gboolean
+setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
+{
+  const TrCommand *command = ctx->command;
+  static const TrStoreMode modes[]
+      = { 0, TR_STORE_READ_ONLY, TR_STORE_READ_WRITE, TR_STORE_CREATE };
+  gboolean want_help = FALSE;
+  g_autoptr (GOptionContext) oc = option_context (ctx, &want_help);
+  g_autoptr (GError) local_error = NULL;
+
+  ctx->argc = argc;
+  ctx->argv = argv;
+  if (!g_option_context_parse (oc, &ctx->argc, &ctx->argv, &local_error))
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "%s (see %s help %s)", local_error->message,
+                   PACKAGE_NAME, command->name);
+      return FALSE;
+    }
+  if (want_help)
+    {
+      g_autofree char *help = g_option_context_get_help (oc, TRUE, NULL);
+
+      fputs (help, stdout);
+      *done = TRUE;
+      return FALSE;
+    }
+  ctx->store_mode = modes[command->store];
+  if ((command->flags & TR_COMMAND_FORMAT)
+      && (ctx->printer = tr_printer_new (ctx->format ? ctx->format : "text", stdout,
+                                         tr_printer_terminal_width (), error))
+             == NULL)
+    return FALSE;
+  if (!check_arguments (ctx, error) || (command->prepare && !command->prepare (ctx, error)))
+    return FALSE;
+  if ((command->flags & TR_COMMAND_SETTINGS) && !load_settings (ctx, error))
+    return FALSE;
+  if (command->store != TR_COMMAND_NO_STORE
+      && (ctx->store = tr_store_open (ctx->db, ctx->store_mode, error)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TR_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define TR_SANITIZED 1
+#endif
+#endif
+
+#ifndef TR_SANITIZED /* the sanitizers' own reports matter more in a test build */
+static const char *fatal_text;
+
+/* fatal_signal - last resort: a crash must defer the message (75), never bounce or lose it */
+static void
+fatal_signal (int signo)
+{
+  (void) signo;
+  (void) !write (STDERR_FILENO, fatal_text, strlen (fatal_text));
+  _exit (EX_TEMPFAIL);
+}
+#endif
+
+/* install_last_resort - a delivery command that crashes exits 75 */
+static void
+install_last_resort (const char *name)
+{
+#ifndef TR_SANITIZED
+  static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+  struct sigaction action = { 0 };
+
+  fatal_text
+      = g_strdup_printf ("%s %s: internal error (fatal signal): deferred\n", PACKAGE_NAME, name);
+  action.sa_handler = fatal_signal;
+  sigemptyset (&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
+    sigaction (fatal[i], &action, NULL);
+#else
+  (void) name;
+#endif
+}
+
+/* tr_command_main - run @command; the one place where an error becomes an exit status */
+int
+tr_command_main (const TrCommand *command, int argc, char **argv)
+{
+  gboolean delivery = (command->flags & TR_COMMAND_DELIVERY) != 0;
+  TrExitMode mode = delivery ? TR_EXIT_MODE_DELIVERY : TR_EXIT_MODE_TOOL;
+  g_autoptr (GError) error = NULL;
+  gboolean done = FALSE;
+  TrContext ctx = { 0 };
+
+  if (delivery)
+    install_last_resort (command->name);
+  tr_log_open (command->name, delivery);
+  context_init (&ctx, command);
+  if (setup (&ctx, argc, argv, &done, &error))
+    command->run (&ctx, &error);
+  context_clear (&ctx);
+  if (error != NULL)
+    tr_log_error (NULL, "%s", error->message);
+  return tr_exit_code (error, mode);
+}
