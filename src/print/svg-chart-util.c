@@ -85,10 +85,13 @@ strip_zeros (GString *out, gsize from)
     g_string_truncate (out, out->len - 1);
 }
 
-/* tr_chart_append_coord - @v rounded to a tenth of a unit: exact enough, and short */
+/* tr_chart_append_coord - @v rounded to a tenth of a unit: exact enough, and short; the digits
+ * written by hand, as printf took three quarters of the time of a chart */
 void
 tr_chart_append_coord (GString *out, double v)
 {
+  char digits[24];
+  int n = 0;
   gint64 t;
 
   if (!isfinite (v))
@@ -99,9 +102,20 @@ tr_chart_append_coord (GString *out, double v)
       g_string_append_c (out, '-');
       t = -t;
     }
-  g_string_append_printf (out, "%" G_GINT64_FORMAT, t / 10);
   if (t % 10 != 0)
-    g_string_append_printf (out, ".%d", (int) (t % 10));
+    {
+      digits[n++] = (char) ('0' + t % 10);
+      digits[n++] = '.';
+    }
+  t /= 10;
+  do
+    {
+      digits[n++] = (char) ('0' + t % 10);
+      t /= 10;
+    }
+  while (t > 0);
+  while (n-- > 0)
+    g_string_append_c (out, digits[n]);
 }
 
 static const char suffixes[] = " kMGTPE";
