@@ -4,8 +4,10 @@
  * data: no database, no I/O, no JavaScript, nothing fetched.  The element is well-formed XML and
  * valid as inline SVG in HTML5; it carries role="img", aria-labelledby (its <title>) and
  * aria-describedby (its <desc>: the caller's sentence, or one derived from the data, followed by
- * what the bounds below left out).  The chart draws no caption; the page does, and puts the data
- * as a table beside it.
+ * what the bounds below left out).  The title is also drawn, as a heading at the top, which
+ * aria-labelledby names (tidy 5.6 takes an id on an SVG <title> for an error of HTML's <title>);
+ * a page with its own caption may hide it (.tr-heading{display:none}: the name stays).  The
+ * page puts the data as a table beside each chart.
  *
  * Sizing: viewBox="0 0 640 H", width="100%", preserveAspectRatio="xMidYMid meet", no height,
  * so a chart takes the width of its container and keeps its proportions.  Text is 12 units
@@ -18,7 +20,8 @@
  * colour is never the only cue: stacked series have their own textures (a <pattern> per
  * series), lines their own dashes and end markers, grid failures a strip of their own.
  * Classes (tr_svg_chart_css gives light, dark and print rules for each):
- *   tr-chart                the <svg> element
+ *   tr-chart                the <svg> element (tr-chart-wrap: the page's container of one)
+ *   tr-heading              the title drawn at the top
  *   tr-f0 .. tr-f7          fill of series 0..7 (0 blue #0072B2, 1 vermillion #D55E00, 2 bluish
  *                           green #009E73, 3 orange #E69F00, 4 reddish purple #CC79A7, 5 sky
  *                           blue #56B4E9, 6 yellow #F0E442, 7 grey #999999 for "other");
@@ -42,9 +45,11 @@
  * consecutive ones in equal groups: counts summed, rates averaged), TR_CHART_MAX_SERIES series
  * (counts: the last ones are summed as "other"; rates: the rest are left out), TR_CHART_MAX_ROWS
  * grid rows (the last ones summed as one row) and TR_CHART_MAX_ITEMS top bars; labels are cut to
- * TR_CHART_MAX_LABEL characters.  <desc> says when a bound applied.  Measured: 366 days x 30
- * series and 1,000 grid rows x 366 days give 24 KiB, 18 KiB and 69 KiB (README: test-svg-chart
- * /svg-chart/bounds); no chart can exceed 1 MiB.
+ * TR_CHART_MAX_LABEL characters.  <desc> says when a bound applied.  Measured (test-svg-chart
+ * /svg-chart/bounds, doc/charts.md): 366 days x 30 series, 63 KiB as stacked bars, 38 KiB as
+ * lines; 1,000 grid rows x 366 days, 9 KiB; the worst grid (every cell a new level), 503 KiB;
+ * no chart can reach 1 MiB.  A year of 2 series and a rate is 24 KB (6.5 KB in 53 weekly
+ * columns, max_columns = 53) and takes 0.23 ms.
  *
  * Numbers: counts from 0 to G_MAXINT64, summed without overflow (saturating); rates and other
  * values are doubles; a negative count, or a NaN or infinite value, is missing and drawn as a

@@ -898,34 +898,38 @@ test_bounds (void)
   split_check (out);
 }
 
-/* test_worst_grid - cells that change level and mark every day: the largest a grid can be */
+/* test_worst_grid - the largest a grid can be: 400 columns x 50 rows, every cell a new level
+ * and every other one marked, 100-character labels */
 static void
 test_worst_grid (void)
 {
-  g_auto (GStrv) cat = days (1000, 2024, 1, 1);
-  g_autofree gint64 *v = g_new (gint64, (gsize) 100 * 1000);
-  g_autofree gint64 *m = g_new (gint64, (gsize) 100 * 1000);
+  enum
+  {
+    C = TR_CHART_MAX_COLUMNS,
+    R = 60
+  };
+  static const gint64 level[] = { 0, 1, 100, 10000, -1 };
+  g_auto (GStrv) cat = days (C, 2024, 1, 1);
+  g_autofree gint64 *v = g_new (gint64, (gsize) R * C);
+  g_autofree gint64 *m = g_new (gint64, (gsize) R * C);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GString) out = g_string_new (NULL);
   Seen seen;
 
-  for (guint i = 0; i < 100; i++)
+  for (guint i = 0; i < R; i++)
     g_ptr_array_add (names, g_strnfill (100, 'W'));
-  for (gsize i = 0; i < (gsize) 100 * 1000; i++)
+  for (gsize i = 0; i < (gsize) R * C; i++)
     {
-      /* columns combine 3 days: 0 + 0 + 1, 100 + 100 + 100, 10000..., -1: each a new level */
-      static const gint64 level[] = { 0, 1, 100, 10000, -1 };
-
-      v[i] = level[(i / 3) % 5];
-      m[i] = (i / 3) % 2;
+      v[i] = level[(i + i / C) % 4]; /* the folded row sums to a level too */
+      m[i] = i % 2;
     }
   {
     TrChartGrid grid = { .id = "worst",
                          .title = "Worst",
                          .columns = (const char *const *) cat,
-                         .n_columns = 1000,
+                         .n_columns = C,
                          .rows = (const char *const *) names->pdata,
-                         .n_rows = 100,
+                         .n_rows = R,
                          .cells = v,
                          .marks = m };
 
