@@ -36,7 +36,8 @@ web_install () {
 # shared by the MTA's user tlsrptdb and www-data, and the certificate
 web_setup () {
   rm -rf "$W"
-  install -d -m 0755 "$W" "$W/bin" "$W/etc" "$W/tls" "$W/run"
+  install -d -m 0755 "$W" "$W/bin" "$W/etc" "$W/tls"
+  install -d -o www-data -g www-data -m 0755 "$W/run"
   install -d -o www-data -g www-data -m 0755 "$W/fake"
   install -m 0755 "$HTTPS_DIR/fake-cgi.sh" "$W/bin/tlsrptdb"
   id tlsrptdb >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin tlsrptdb
@@ -55,7 +56,7 @@ use_program () { install -m 0755 "$1" "$W/bin/tlsrptdb.new" && mv -f "$W/bin/tls
 free_port () {
   local p
   while :; do
-    p=$((20000 + RANDOM % 20000))
+    p=$((10000 + RANDOM % 20000)) # below the ephemeral ports (32768-)
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
@@ -217,13 +218,14 @@ check_answers () {
 }
 # check_concurrent NAME N : N POSTs at once are all answered 201, and the program ran N times
 check_concurrent () {
-  local i codes first=$((reqno + 1)) runs=0
+  local i codes first=$((reqno + 1)) runs=0 pids=()
   printf '{}' >"$TESTTMP/small"
   for i in $(seq "$2"); do
     curl -sS --cacert "$CERT" -o /dev/null -w '%{http_code}\n' -H "X-Test-Id: $((first + i - 1))" \
       --data-binary @"$TESTTMP/small" "$url" >"$TESTTMP/conc.$i" 2>&1 &
+    pids+=($!)
   done
-  wait
+  wait "${pids[@]}"
   reqno=$((first + $2 - 1))
   codes=$(cat "$TESTTMP"/conc.* | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')
   rm -f "$TESTTMP"/conc.*
@@ -239,3 +241,40 @@ env_facts () {
   echo "# fact: $1: $(grep -E '^(uid|umask|cwd|argv)=' "${env%.env}.info" | tr '\n' ' ')"
   echo "# fact: $1: PATH=$(sed -n 's/^PATH=//p' "$env")"
 }
+
+# fcgiwrap_start [N] : fcgiwrap as www-data (with the groups of www-data), N processes (default
+# 1, as Debian starts it), on the socket $W/run/fcgiwrap.socket, in its own process group
+fcgiwrap_start () {
+  rm -f "$W/run/fcgiwrap.socket"
+  setsid env -i PATH=/usr/bin:/bin FCGIWRAP_OWN_ENV=1 setpriv --reuid=www-data --regid=www-data --init-groups \
+    /usr/sbin/fcgiwrap -f -c "${1:-1}" -s "unix:$W/run/fcgiwrap.socket" </dev/null >>"$W/run/fcgiwrap.log" 2>&1 &
+  web_groups+=("$!")
+  fcgiwrap_group=$!
+  wait_for 10 test -S "$W/run/fcgiwrap.socket"
+}
+# fcgiwrap_stop : stop what fcgiwrap_start started
+fcgiwrap_stop () {
+  kill -- "-$fcgiwrap_group" 2>/dev/null
+  wait_for 10 sh -c "! kill -0 -- -$fcgiwrap_group 2>/dev/null"
+}
+# nginx_start [SED-EXPR...] : Debian's nginx configuration (a copy of /etc/nginx in $W/nginx,
+# with its own pid file and logs) with contrib/nginx/tlsrptdb.conf as the only site, listening
+# on 127.0.0.1:PORT, SED-EXPR applied to the site; then started.  Sets $url.
+nginx_start () {
+  local n=$W/nginx port e
+  port=$(free_port)
+  rm -rf "$n" && install -d -m 0755 "$n" "$n/log"
+  cp -a /etc/nginx "$n/etc"
+  sed -i -e "s|/etc/nginx/|$n/etc/|g" -e "s|^pid .*|pid $n/nginx.pid;|" -e "s|/var/log/nginx/|$n/log/|g" "$n/etc/nginx.conf"
+  rm -f "$n/etc/sites-enabled/"*
+  contrib_conf "$CONTRIB/nginx/tlsrptdb.conf" "$port" >"$n/etc/sites-available/tlsrptdb.conf"
+  for e in "$@"; do sed -i -e "$e" "$n/etc/sites-available/tlsrptdb.conf"; done
+  ln -s ../sites-available/tlsrptdb.conf "$n/etc/sites-enabled/"
+  nginx -q -t -c "$n/etc/nginx.conf" -e "$n/log/error.log" 2>&1 | sed 's/^/# nginx -t: /'
+  nginx -c "$n/etc/nginx.conf" -e "$n/log/error.log" 2>&1 | sed 's/^/# nginx: /'
+  web_pids+=("$n/nginx.pid")
+  url=https://localhost:$port/tlsrpt
+  wait_for 10 test -s "$n/nginx.pid"
+}
+# nginx_stop : stop the nginx started by nginx_start
+nginx_stop () { stop_pidfile "$W/nginx/nginx.pid"; }

@@ -151,13 +151,14 @@ real_fault_checks () {
 # real_concurrent_checks NAME : 32 POSTs at once, 16 reports each sent twice: 16 stored, 16
 # duplicates, each report once with two deliveries
 real_concurrent_checks () {
-  local i
+  local i pids=()
   for i in $(seq 16); do report_json "web-$1-conc-$i" | gzip -c >"$TESTTMP/conc-$i.gz"; done
   for i in $(seq 32); do
     curl -sS --cacert "$CERT" -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/tlsrpt+gzip' \
       --data-binary @"$TESTTMP/conc-$(((i - 1) % 16 + 1)).gz" "$url" >"$TESTTMP/conc.$i" 2>&1 &
+    pids+=($!)
   done
-  wait
+  wait "${pids[@]}"
   is "$1: 32 POSTs at once (16 reports twice): 16 stored, 16 duplicates" \
     "$(cat "$TESTTMP"/conc.* | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')" "200 x16, 201 x16"
   rm -f "$TESTTMP"/conc.*
