@@ -178,7 +178,7 @@ bytes () { head -c "$1" /dev/zero | tr '\0' x >"$2"; }
 # ---- checks of the harness that the stand-in proves, for every server (NAME: the server)
 
 # check_tls NAME : the certificate is checked (and accepted) by curl, and plain HTTP to the
-# TLS port gets no report in
+# TLS port gets no report in (Apache and nginx answer 400, lighttpd closes the connection)
 check_tls () {
   local plain
   printf '{}' >"$TESTTMP/small"
@@ -188,7 +188,8 @@ check_tls () {
   is "$1: without the certificate curl refuses the server (exit 60)" "$?" 60
   reqno=$((reqno + 1))
   plain=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Test-Id: $reqno" --data-binary @"$TESTTMP/small" "${url/https:/http:}")
-  is "$1: plain HTTP to the TLS port: 400, the program does not run" "$plain $(ran)" "400 "
+  echo "# fact: $1: plain HTTP to the TLS port: $plain"
+  is "$1: plain HTTP to the TLS port: no 2xx, the program does not run" "$(case $plain in 2??) echo "$plain" ;; esac)|$(ran)" "|"
 }
 # check_methods NAME WANT : GET, HEAD, PUT, DELETE, OPTIONS and PATCH get WANT from the server,
 # and the program does not run for any of them
@@ -285,3 +286,30 @@ nginx_start () {
 }
 # nginx_stop : stop the nginx started by nginx_start
 nginx_stop () { stop_pidfile "$W/nginx/nginx.pid"; }
+
+# lighttpd_start [SED-EXPR...] : Debian's lighttpd configuration (a copy of /etc/lighttpd in
+# $W/lighttpd, its plain-HTTP port moved to 127.0.0.1:PORT2, its own pid file and logs) with
+# contrib/lighttpd/tlsrptdb.conf enabled, its TLS socket on 127.0.0.1:PORT, SED-EXPR applied;
+# then started.  Sets $url.
+lighttpd_start () {
+  local l=$W/lighttpd port e
+  port=$(free_port)
+  rm -rf "$l" && install -d -m 0755 "$l" "$l/log" && install -d -o www-data -g www-data "$l/uploads"
+  chown www-data "$l/log"
+  cp -a /etc/lighttpd "$l/etc"
+  sed -i -e "s|/etc/lighttpd/|$l/etc/|g" -e "s|^server.pid-file .*|server.pid-file = \"$l/lighttpd.pid\"|" \
+    -e "s|^server.errorlog .*|server.errorlog = \"$l/log/error.log\"|" \
+    -e "s|^server.upload-dirs .*|server.upload-dirs = ( \"$l/uploads\" )|" \
+    -e "s|^server.port .*|server.port = $(free_port)\nserver.bind = \"127.0.0.1\"|" \
+    -e '/use-ipv6.pl/d' "$l/etc/lighttpd.conf"
+  contrib_conf "$CONTRIB/lighttpd/tlsrptdb.conf" "$port" >"$l/etc/conf-available/50-tlsrptdb.conf"
+  for e in "$@"; do sed -i -e "$e" "$l/etc/conf-available/50-tlsrptdb.conf"; done
+  ln -s ../conf-available/50-tlsrptdb.conf "$l/etc/conf-enabled/"
+  lighttpd -tt -f "$l/etc/lighttpd.conf" 2>&1 | sed 's/^/# lighttpd -tt: /'
+  lighttpd -f "$l/etc/lighttpd.conf" 2>&1 | sed 's/^/# lighttpd: /'
+  web_pids+=("$l/lighttpd.pid")
+  url=https://localhost:$port/tlsrpt
+  wait_for 10 test -s "$l/lighttpd.pid"
+}
+# lighttpd_stop : stop the lighttpd started by lighttpd_start
+lighttpd_stop () { stop_pidfile "$W/lighttpd/lighttpd.pid"; }
