@@ -105,7 +105,7 @@ real_repeat_checks () {
   is "$1: ... one row, two deliveries" "$(db "SELECT count(*), sum(deliveries) FROM reports WHERE report_id = 'web-$1-mail-first'")" "1|2"
   printf 'GARBAGE %s not a report\n' "$1" >"$TESTTMP/junk"
   post "$TESTTMP/junk" -H 'Content-Type: application/tlsrpt+json'
-  is "$1: junk: 400" "$code" 400
+  is "$1: junk: 400, a body that names no path" "$code $(printf '%s' "$body" | grep -c /)" "400 0"
   is "$1: ... kept in rejected" "$(db "SELECT count(*) FROM rejected WHERE CAST(raw_message AS TEXT) LIKE 'GARBAGE $1%'")" 1
   post "$TESTTMP/junk" -H 'Content-Type: application/tlsrpt+json'
   is "$1: junk again: 400, still one row in rejected, two deliveries" \
@@ -142,6 +142,7 @@ real_fault_checks () {
   post_report "$TESTTMP/ro.json" gzip
   is "$1: database read-only: 503 with Retry-After" "$code|$(header Retry-After | grep -c '^[0-9]')" "503|1"
   echo "# $1: the answer: $code $(header Retry-After | sed 's/^/Retry-After: /') $(echo "$body" | head -1)"
+  is "$1: ... its body names no path" "$(printf '%s' "$body" | grep -c /)" 0
   chmod 0660 "$W/db/reports.db"*
   post_report "$TESTTMP/ro.json" gzip
   is "$1: ... writable again: the retry is stored (201), once" \
