@@ -3,7 +3,8 @@
 # for users (build/), and under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/); then
 # the reliability suite (tests/reliability.sh: concurrency, crashes, disk full, resources,
 # valgrind, fuzzing; with TLSRPTDB_TEST_MTA=1, as .ci/run sets it, also real Postfix, Exim,
-# procmail, Dovecot and OpenSMTPD, which changes the machine's mail system).  RELIABILITY=0
+# procmail, Dovecot and OpenSMTPD, which changes the machine's mail system, and Apache, nginx
+# and lighttpd, which it installs).  RELIABILITY=0
 # leaves the reliability suite out.
 set -eu
 cd "$(dirname "$0")/.."

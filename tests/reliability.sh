@@ -4,12 +4,13 @@
 # Runs in order: stress/concurrency.sh, stress/crash.sh, stress/diskfull.sh,
 # stress/resources.sh, stress/valgrind.sh, fuzz/run.sh (FUZZ_SECONDS, default 60, per harness),
 # mta/postfix.sh, mta/exim.sh, mta/procmail.sh, mta/dovecot.sh, mta/opensmtpd.sh,
-# monitoring/nagios.sh, monitoring/promtool.sh.  TLSRPTDB ($1) is the plain build's binary
-# (default build/src/tlsrptdb).  The MTA tests install Postfix, then Exim, then Postfix again
-# with procmail and Dovecot, then OpenSMTPD; the monitoring tests Nagios, then Prometheus and
-# node_exporter; with apt (root only; a CI machine; only with TLSRPTDB_TEST_MTA=1).  Prints each
-# step's output, then a summary with the figures; exits 1 if any failed, or with
-# RELIABILITY_NO_SKIP=1 (CI) if any was skipped.
+# monitoring/nagios.sh, monitoring/promtool.sh, https/apache.sh, https/nginx.sh,
+# https/lighttpd.sh.  TLSRPTDB ($1) is the plain build's binary (default build/src/tlsrptdb).
+# The MTA tests install Postfix, then Exim, then Postfix again with procmail and Dovecot, then
+# OpenSMTPD; the monitoring tests Nagios, then Prometheus and node_exporter; the HTTPS tests
+# Apache, nginx with fcgiwrap, and lighttpd; with apt (root only; a CI machine; only with
+# TLSRPTDB_TEST_MTA=1).  Prints each step's output, then a summary with the figures; exits 1 if
+# any failed, or with RELIABILITY_NO_SKIP=1 (CI) if any was skipped.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -49,6 +50,9 @@ step dovecot bash "$here/mta/dovecot.sh" "$TLSRPTDB"
 step opensmtpd bash "$here/mta/opensmtpd.sh" "$TLSRPTDB"
 step nagios bash "$here/monitoring/nagios.sh" "$TLSRPTDB"
 step promtool bash "$here/monitoring/promtool.sh" "$TLSRPTDB"
+step https-apache bash "$here/https/apache.sh" "$TLSRPTDB"
+step https-nginx bash "$here/https/nginx.sh" "$TLSRPTDB"
+step https-lighttpd bash "$here/https/lighttpd.sh" "$TLSRPTDB"
 
 echo "=== summary ($(($(date +%s) - begin)) s)"
 printf '%s' "$summary"
