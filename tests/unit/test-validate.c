@@ -477,6 +477,24 @@ test_warning_codes_documented (void)
   g_assert_cmpuint (rows, ==, n);
 }
 
+/* test_warning_codes_in_man_page - tlsrptdb-query(1) lists every code */
+static void
+test_warning_codes_in_man_page (void)
+{
+  g_autofree char *path
+      = g_test_build_filename (G_TEST_DIST, "..", "..", "doc", "tlsrptdb-query.1", NULL);
+  g_autofree char *man = NULL;
+
+  g_assert_true (g_file_get_contents (path, &man, NULL, NULL));
+  for (guint i = 0; tr_warning_codes[i].code != NULL; i++)
+    {
+      g_autofree char *item = g_strdup_printf ("\n.Li %s ", tr_warning_codes[i].code);
+
+      if (strstr (man, item) == NULL)
+        g_error ("tlsrptdb-query.1 lacks the warning code %s", tr_warning_codes[i].code);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -503,6 +521,7 @@ main (int argc, char **argv)
   g_test_add_func ("/validate/contact-domain", test_contact_domain);
   g_test_add_func ("/validate/fingerprint", test_fingerprint);
   g_test_add_func ("/validate/warning-codes-documented", test_warning_codes_documented);
+  g_test_add_func ("/validate/warning-codes-in-man-page", test_warning_codes_in_man_page);
 
   return g_test_run ();
 }
