@@ -30,12 +30,14 @@
 --   database's locale.  Under a locale such as en_US.UTF-8, lower('É') is 'é' and ORDER BY
 --   follows the locale: the domain key and every sort would differ from SQLite's.  (It also
 --   makes the text indexes compare with memcmp.)
--- * raw_json is text, not json or jsonb: it must stay byte for byte as received, and the
---   lenient decoder accepts what PostgreSQL's JSON types refuse (jsonb: "\u0000", a lone
---   surrogate "\ud800"; json and jsonb: trailing garbage after the report, which json-glib
---   ignores).  A column that refused a report would make ingest fail with 75 at every
---   retry.  It is always valid UTF-8 without NUL (json-glib checks), so text holds it.
---   tlsrptdb_json() below gives SQL users jsonb, or NULL where that is impossible.
+-- * raw_json is text, not json or jsonb: it must stay byte for byte as received.  jsonb
+--   refuses what the decoder accepts ("\u0000": tests/corpus/i_nul_escape_in_string.json; a
+--   lone surrogate "\ud800", which src/decode.c expects) and keeps one of duplicate keys; json
+--   would parse every report once more at insert (2.7 MB for the benchmark's big one), and any
+--   text its parser refused where json-glib's accepted would make ingest fail with 75 at every
+--   retry (none is known; text cannot refuse anything).  raw_json is always valid UTF-8
+--   without NUL (json-glib checks), which text needs.  tlsrptdb_json() below gives SQL users
+--   jsonb, or NULL where it cannot.
 -- * policy_string and mx_host are json (not jsonb): tlsrptdb writes them (json-glib's
 --   generator, always valid JSON), json keeps the text exactly as SQLite's column does, and
 --   json_array_elements_text() replaces SQLite's json_each().  jsonb would refuse "\u0000"
@@ -51,13 +53,14 @@
 --   a repeat.  import: ... ON CONFLICT DO NOTHING RETURNING id: no row is a known report.
 --   rejected: INSERT ... ON CONFLICT (fingerprint) DO UPDATE SET deliveries = ..., reason =
 --   excluded.reason, last_received_at = excluded.last_received_at.
--- * Summaries are written by the backend, not by row triggers: one call of
---   tlsrptdb_summarize(report) per stored report, in the same transaction (pipelined, so no
---   extra round trip).  SQLite needs its trigger policies_summary for nothing else than that
---   a trigger costs less there than a statement; in PostgreSQL a row trigger is a PL/pgSQL
---   call per policy, and writing per report also covers summary_policy_failures, which SQLite's
---   store.c already writes itself (schema step 4).  As on SQLite, rows that someone inserts by
---   hand are not summarised unless they call tlsrptdb_summarize().
+-- * Summaries are written by the backend, not by row triggers, in the transaction that stores
+--   the rows: either in the statement that inserts a report's rows, from its RETURNING rows
+--   (bench/pg-floor.c: no table is read, so no plan can go wrong), or by one call of
+--   tlsrptdb_summarize(ids) per report (ingest) or per batch (import).  A row trigger in
+--   PostgreSQL is a PL/pgSQL call per policy; SQLite's trigger policies_summary exists because
+--   a trigger costs less there than a statement, and its store.c writes summary_policy_failures
+--   itself already (schema step 4).  As on SQLite, rows that someone inserts by hand are not
+--   summarised unless they call tlsrptdb_summarize().
 -- * Deletes need no trigger: the summary tables refer to reports and policies with ON DELETE
 --   CASCADE (SQLite: triggers reports_summary_delete and policies_summary_delete).  Referential
 --   actions run as the owner of the table, so the pruning role needs DELETE on reports and
@@ -218,11 +221,20 @@ CREATE TABLE summary_policy_failures (
   PRIMARY KEY (policy_ref, result_type, receiving_mx)
 );
 
--- tlsrptdb_summarize - the summary rows of report @report (doc/schema.md, "The counting rule"):
--- what SQLite's trigger policies_summary and store.c's STMT_SUMMARIZE_FAILURES write, for all
--- the report's policies at once.  Called by the backend after a report's rows, in the same
--- transaction.  The conflict clauses only guard against rows left by hand.
-CREATE FUNCTION tlsrptdb_summarize(report bigint) RETURNS void LANGUAGE sql AS $$
+-- tlsrptdb_summarize - the summary rows of the reports @report_ids (doc/schema.md, "The counting
+-- rule"): what SQLite's trigger policies_summary and store.c's STMT_SUMMARIZE_FAILURES write, for
+-- all their policies at once.  Called by the backend after the reports' rows, in the same
+-- transaction: ingest with its report, import once per batch.  PL/pgSQL, so that its two
+-- statements are planned once per session (a LANGUAGE sql function is planned at every call:
+-- bench/pg-notes.md).  Its joins are LATERAL subqueries with OFFSET 0 (which the planner may not
+-- flatten), so that the plan is a nested loop over the indexes whatever the statistics say:
+-- with plain joins and no statistics yet (a new database, an import), the generic plan that
+-- PL/pgSQL uses from the sixth call on took 5% of the policies per report and scanned all of
+-- failures at every call (80 ms at 60,000 rows; 120 reports/s).  The backend can also write
+-- the summaries in the statement that inserts the rows, from its RETURNING rows
+-- (bench/pg-floor.c, SUMMARIES).  The conflict clauses only guard against rows left by hand.
+CREATE FUNCTION tlsrptdb_summarize(report_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO public.summary_sessions (report_ref, policy_domain, report_day, reporter_key,
     sts_successful, sts_failed, tlsa_successful, tlsa_failed, other_successful, other_failed)
   SELECT r.id, lower(coalesce(nullif(p.policy_domain, ''), nullif(r.tls_report_domain, ''),
@@ -235,21 +247,26 @@ CREATE FUNCTION tlsrptdb_summarize(report bigint) RETURNS void LANGUAGE sql AS $
       FILTER (WHERE coalesce(lower(p.policy_type), '') NOT IN ('sts', 'tlsa')), 0),
     coalesce(sum(p.total_failure_session_count)
       FILTER (WHERE coalesce(lower(p.policy_type), '') NOT IN ('sts', 'tlsa')), 0)
-  FROM public.policies p JOIN public.reports r ON r.id = p.report_ref
-  WHERE p.report_ref = report
-  GROUP BY r.id, 2
+  FROM unnest(report_ids) AS k (id)
+  CROSS JOIN LATERAL (SELECT r.id, r.report_day, r.reporter_key, r.tls_report_domain
+    FROM public.reports r WHERE r.id = k.id OFFSET 0) r
+  CROSS JOIN LATERAL (SELECT p.policy_type, p.policy_domain, p.total_successful_session_count,
+    p.total_failure_session_count FROM public.policies p WHERE p.report_ref = r.id OFFSET 0) p
+  GROUP BY r.id, 2, r.report_day, r.reporter_key
   ON CONFLICT (report_ref, policy_domain) DO UPDATE SET
     sts_successful = excluded.sts_successful, sts_failed = excluded.sts_failed,
     tlsa_successful = excluded.tlsa_successful, tlsa_failed = excluded.tlsa_failed,
     other_successful = excluded.other_successful, other_failed = excluded.other_failed;
   INSERT INTO public.summary_policy_failures (policy_ref, result_type, receiving_mx, failed)
-  SELECT f.policy_ref, coalesce(f.result_type, '(none)'), lower(coalesce(f.receiving_mx_hostname, '')),
-    coalesce(sum(f.failed_session_count), 0)
-  FROM public.failures f JOIN public.policies p ON p.id = f.policy_ref
-  WHERE p.report_ref = report
+  SELECT f.policy_ref, coalesce(f.result_type, '(none)'),
+    lower(coalesce(f.receiving_mx_hostname, '')), coalesce(sum(f.failed_session_count), 0)
+  FROM unnest(report_ids) AS k (id)
+  CROSS JOIN LATERAL (SELECT p.id FROM public.policies p WHERE p.report_ref = k.id OFFSET 0) p
+  CROSS JOIN LATERAL (SELECT f.policy_ref, f.result_type, f.receiving_mx_hostname,
+    f.failed_session_count FROM public.failures f WHERE f.policy_ref = p.id OFFSET 0) f
   GROUP BY 1, 2, 3
   ON CONFLICT (policy_ref, result_type, receiving_mx) DO UPDATE SET failed = excluded.failed;
-$$;
+END $$;
 
 -- tlsrptdb_json - a report's JSON as jsonb for SQL users, NULL where jsonb cannot hold it
 -- (invalid JSON, "\u0000"): SELECT tlsrptdb_json(raw_json) #>> '{date-range,end-datetime}'
@@ -310,7 +327,7 @@ CREATE VIEW daily_failures AS
 -- Privileges (see the top).  Column lists: a repeat delivery changes these columns and no
 -- other; ON CONFLICT DO UPDATE needs UPDATE on what it sets, SELECT on what it reads.
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
-REVOKE ALL ON FUNCTION tlsrptdb_summarize(bigint), counters_rejected_bytes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tlsrptdb_summarize(bigint[]), counters_rejected_bytes() FROM PUBLIC;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO tlsrptdb_reader, tlsrptdb_writer;
 GRANT INSERT ON reports, policies, failures, rejected, summary_sessions, summary_policy_failures
   TO tlsrptdb_writer;
@@ -323,7 +340,7 @@ GRANT UPDATE (sts_successful, sts_failed, tlsa_successful, tlsa_failed, other_su
   other_failed) ON summary_sessions TO tlsrptdb_writer;
 GRANT UPDATE (failed) ON summary_policy_failures TO tlsrptdb_writer;
 GRANT UPDATE (value) ON counters TO tlsrptdb_writer;
-GRANT EXECUTE ON FUNCTION tlsrptdb_summarize(bigint), counters_rejected_bytes()
+GRANT EXECUTE ON FUNCTION tlsrptdb_summarize(bigint[]), counters_rejected_bytes()
   TO tlsrptdb_writer;
 -- the identity sequences: currval() to refer to the policy just inserted within a pipeline, and
 -- nextval() to number a batch's rows before a COPY (bench/pg-notes.md); taking a number is harmless
@@ -331,3 +348,57 @@ GRANT USAGE ON SEQUENCE reports_id_seq, policies_id_seq, failures_id_seq TO tlsr
 GRANT DELETE ON reports, rejected TO tlsrptdb_pruner;
 
 INSERT INTO tlsrptdb_version (version) VALUES (5);
+
+-- For the query layer: where PostgreSQL and SQLite differ (each checked on PostgreSQL 15).
+--
+-- * NULL ordering: SQLite sorts NULL first ascending and last descending (smallest); PostgreSQL
+--   the other way round (largest).  Write NULLS FIRST / NULLS LAST wherever a sorted column can
+--   be NULL (result_type, receiving_mx_hostname, start_datetime ...), or sort on coalesce().
+-- * Collation and case: every text column here is COLLATE "C", so ORDER BY is byte order and
+--   lower()/upper() map ASCII only, as in SQLite; an expression on a literal or a parameter takes
+--   the database's collation unless it meets one of these columns (lower($1) under C.UTF-8 folds
+--   'É'): fold parameters in C, or write lower($1 COLLATE "C").  SQLite's COLLATE NOCASE does not
+--   exist: compare lower(x) = 'sts'.  LIKE is case-sensitive in PostgreSQL (SQLite's folds
+--   ASCII), and backslash is its default escape character (SQLite has none): use ILIKE, or
+--   lower() and an explicit ESCAPE.
+-- * sum(): SQLite's sum() of integers fails with "integer overflow" (hence total(), a double);
+--   PostgreSQL's sum(bigint) is numeric and cannot overflow, sum(integer) is bigint.  Clamp with
+--   least(sum(x), 9223372036854775807)::bigint where the C code reads an int64 (the views do);
+--   numeric arrives as text that may exceed int64.  avg() is numeric too.
+-- * max(a, b) and min(a, b) of two values are greatest(a, b) and least(a, b), and these skip
+--   NULL (greatest(1, NULL) = 1) where SQLite's return NULL: coalesce first where it matters.
+-- * LIMIT -1 (SQLite: no limit) is an error; omit LIMIT, or bind NULL (LIMIT NULL = LIMIT ALL).
+-- * Booleans: the flags are boolean; "dkim_aligned = 1" is an error (no boolean = integer), and
+--   sum(cond) of SQLite (counting true) is count(*) FILTER (WHERE cond).  "WHERE 1" (query.c
+--   builds on it) must be "WHERE true".
+-- * JSON: json_each(:list) for an IN list becomes = ANY ($n::text[]) (an array literal or a
+--   binary array); json_each(p.mx_host) becomes json_array_elements_text(p.mx_host);
+--   json_extract(raw_json, '$."date-range"."end-datetime"') becomes
+--   tlsrptdb_json(raw_json) #>> '{date-range,end-datetime}'; group_concat(x, ' ') becomes
+--   string_agg(x, ' ' ORDER BY ...) (SQLite's order is the rows' order); json_group_array is
+--   json_agg.  json_array_elements_text() gives "\u0000" as those six characters, where SQLite's
+--   json_each gives a NUL.
+-- * Dates and time: date('now', '-7 days') is current_date - 7, and current_date, now() and
+--   date_trunc() follow the session's TimeZone: the backend sets TimeZone 'UTC'.  now() is the
+--   start of the transaction (an import batch lasts up to a second): received_at stays bound
+--   from C, as today.  Subtracting dates gives integer days (SQLite: julianday() differences,
+--   fractional).  A text parameter compared with a date column must be untyped (paramTypes 0)
+--   or cast ($1::date); "report_day >= $1::text" is an error.  Instants print as
+--   '2024-09-03 00:00:00+00' unless formatted: to_char(x AT TIME ZONE 'UTC',
+--   'YYYY-MM-DD"T"HH24:MI:SS"Z"'), or read them in binary (microseconds since 2000-01-01).
+-- * Numbers: CAST(x AS REAL) is a 4-byte float in PostgreSQL (16777217 becomes 1.6777216e+07):
+--   write double precision.  round(double precision, n) does not exist: round(x::numeric, n).
+--   numeric prints its scale (0.5000 where SQLite prints 0.5): failure_rate is double precision,
+--   which prints 1 where SQLite prints 1.0.  Integer division truncates in both.
+-- * Syntax: parameters are $1, $2 ... (no ?1, no :name); "a IS b" works only for NULL/TRUE/FALSE
+--   (IS NOT DISTINCT FROM otherwise); SQLite's unary "+col" that disables an index (query.c:
+--   GROUP BY +s.policy_domain) is an error on text; INDEXED BY does not exist; CROSS JOIN does
+--   not fix the join order (the planner reorders unless join_collapse_limit = 1); a column
+--   that is neither grouped nor aggregated is an error unless the primary key of its table is
+--   grouped.
+-- * Writes: INSERT OR IGNORE is ON CONFLICT DO NOTHING; last_insert_rowid() is RETURNING id;
+--   sqlite3_changes() is PQcmdTuples().  Two transactions that insert the same keys in another
+--   order can deadlock (SQLSTATE 40P01), and a writer can wait on a row lock: set lock_timeout
+--   (SQLite's busy timeout, 10 s), and treat 40P01, 40001, 55P03 (lock not available), 57014
+--   (timeout), 08xxx (connection), 53xxx (out of disk, memory, connections), 25006 (read-only
+--   transaction), 57P0x (shutdown) and 28xxx (login refused) as TEMPORARY (exit 75).

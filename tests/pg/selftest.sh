@@ -56,7 +56,7 @@ INSERT INTO policies (report_ref, policy_index, policy_type, policy_domain,
   VALUES (currval('reports_id_seq'), 0, 'sts', 'example.com', 5, 1);
 INSERT INTO failures (policy_ref, result_type, receiving_mx_hostname, failed_session_count)
   VALUES (currval('policies_id_seq'), 'certificate-expired', 'mx.example.com', 1);
-SELECT tlsrptdb_summarize(currval('reports_id_seq'));
+SELECT tlsrptdb_summarize(ARRAY[currval('reports_id_seq')]);
 COMMIT"
 can tlsrpt_ingest "count a repeat delivery by ON CONFLICT" "$new_report ON CONFLICT ON CONSTRAINT reports_key
   DO UPDATE SET deliveries = reports.deliveries + 1, last_received_at = excluded.last_received_at RETURNING deliveries"
