@@ -192,7 +192,7 @@ log_min_messages = warning
 log_connections = off
 track_functions = none
 dynamic_shared_memory_type = posix
-jit = off                             # see bench/pg-notes.md: JIT compiles cost 10-100 ms
+jit = off                             # a JIT compile costs more than our queries (bench/pg-notes.md)
 EOF
   {
     echo "# tests/pg/lib.sh: only $PG_USER, vouched for by the kernel, as the test roles"
