@@ -54,7 +54,7 @@ struct _TrStore
 
 /* tr_store_sqlite_open - the SQLite backend (store-sqlite.c): @path is a file name */
 TrStore *tr_store_sqlite_open (const char *path, TrStoreMode mode, GError **error);
-#ifdef HAVE_LIBPQ
+#ifdef HAVE_STORE_PG
 /* tr_store_pg_open - the PostgreSQL backend (store-pg.c): @conninfo is a libpq connection
  * string */
 TrStore *tr_store_pg_open (const char *conninfo, TrStoreMode mode, GError **error);

@@ -35,7 +35,7 @@ tr_store_open (const char *db, TrStoreMode mode, GError **error)
   g_return_val_if_fail (db != NULL, NULL);
   if (is_pg_conninfo (db))
     {
-#ifdef HAVE_LIBPQ
+#ifdef HAVE_STORE_PG /* the PostgreSQL backend: issue 17 */
       store = tr_store_pg_open (db, mode, error);
 #else
       g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
