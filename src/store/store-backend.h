@@ -41,6 +41,12 @@ typedef struct
   gboolean (*find_reports) (TrStore *store, const char *which, TrStoredReportFunc func,
                             gpointer data, GError **error);
   gboolean (*info) (TrStore *store, TrStoreInfo *info, GError **error);
+  gboolean (*each_stored) (TrStore *store, gint64 after_row, TrStoredReportFunc func, gpointer data,
+                           GError **error);
+  gboolean (*copy_report) (TrStore *store, const TrStoredReport *stored, gboolean *added,
+                           GError **error);
+  gboolean (*copy_rejected) (TrStore *store, const TrRejectedRow *row, gboolean *added,
+                             GError **error);
 } TrStoreBackend;
 
 struct _TrStore
@@ -54,8 +60,22 @@ struct _TrStore
 
 /* tr_store_sqlite_open - the SQLite backend (store-sqlite.c): @path is a file name */
 TrStore *tr_store_sqlite_open (const char *path, TrStoreMode mode, GError **error);
+
+/* A backend built as a module (store-pg.so, which links libpq, so that no other process loads
+ * libpq's libraries): store.c finds the symbol TR_STORE_MODULE_SYMBOL in it, and uses it only
+ * when its abi is TR_STORE_MODULE_ABI, the program's own (a module of another version would
+ * read these structs otherwise). */
+typedef struct
+{
+  const char *abi;
+  TrStore *(*open) (const char *db, TrStoreMode mode, GError **error);
+} TrStoreModule;
+
+#define TR_STORE_MODULE_ABI PACKAGE_NAME " " PACKAGE_VERSION " store 1"
+#define TR_STORE_MODULE_SYMBOL "tr_store_module"
+
 #ifdef HAVE_STORE_PG
-/* tr_store_pg_open - the PostgreSQL backend (store-pg.c): @conninfo is a libpq connection
- * string */
+/* tr_store_pg_open - the PostgreSQL backend (store-pg.c, in the module store-pg): @conninfo is
+ * a libpq connection string */
 TrStore *tr_store_pg_open (const char *conninfo, TrStoreMode mode, GError **error);
 #endif

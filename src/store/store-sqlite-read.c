@@ -452,13 +452,12 @@ load_policies (TrSqliteStore *store, gint64 row, TrReport *report, GError **erro
   return read_error (store, rc, "reading policies", error);
 }
 
-/* load_warnings_and_conflicts - the warnings and the conflicting reports of @stored */
+/* load_warnings - the warnings kept with @stored, in the order they were noticed */
 static gboolean
-load_warnings_and_conflicts (TrSqliteStore *store, TrStoredReport *stored, GError **error)
+load_warnings (TrSqliteStore *store, TrStoredReport *stored, GError **error)
 {
   g_autoptr (sqlite3_stmt) warnings = tr_sqlite_prepare (
       store, "SELECT code, text FROM report_warnings WHERE report_ref = ?1 ORDER BY rowid", error);
-  g_autoptr (sqlite3_stmt) conflicts = NULL;
   int rc;
 
   if (warnings == NULL)
@@ -474,15 +473,22 @@ load_warnings_and_conflicts (TrSqliteStore *store, TrStoredReport *stored, GErro
         tr_report_warn (stored->report, "unknown-code", "%s: %s",
                         tr_sqlite_column_text (warnings, 0), tr_sqlite_column_text (warnings, 1));
     }
-  if (!read_error (store, rc, "reading warnings", error))
-    return FALSE;
-  conflicts
+  return read_error (store, rc, "reading warnings", error);
+}
+
+/* load_conflicts - the other reports with the reporter and report-id of @stored */
+static gboolean
+load_conflicts (TrSqliteStore *store, TrStoredReport *stored, GError **error)
+{
+  g_autoptr (sqlite3_stmt) conflicts
       = tr_sqlite_prepare (store,
                            "SELECT o.id, " AUTHENTICATED (
                                "o") " IS 1 FROM reports o, reports r"
                                     " WHERE r.id = ?1 AND o.reporter_key = r.reporter_key"
                                     " AND o.report_id = r.report_id AND o.id != r.id ORDER BY o.id",
                            error);
+  int rc;
+
   if (conflicts == NULL)
     return FALSE;
   sqlite3_bind_int64 (conflicts, 1, stored->row);
@@ -496,9 +502,9 @@ load_warnings_and_conflicts (TrSqliteStore *store, TrStoredReport *stored, GErro
   return read_error (store, rc, "reading conflicts", error);
 }
 
-/* stored_from_row - the report columns of the find statement */
-static TrStoredReport *
-stored_from_row (sqlite3_stmt *stmt)
+/* tr_sqlite_stored_from_row - the report columns (TR_SQLITE_REPORT_COLUMNS) of @stmt's row */
+TrStoredReport *
+tr_sqlite_stored_from_row (sqlite3_stmt *stmt)
 {
   TrStoredReport *stored = g_new0 (TrStoredReport, 1);
   TrReport *r = stored->report = tr_report_new ();
@@ -535,20 +541,28 @@ stored_from_row (sqlite3_stmt *stmt)
   return stored;
 }
 
+/* tr_sqlite_load_parts - the policies (with their failure details) and warnings of @stored,
+ * and with @conflicts the other reports of its key */
+gboolean
+tr_sqlite_load_parts (TrSqliteStore *store, TrStoredReport *stored, gboolean conflicts,
+                      GError **error)
+{
+  return load_policies (store, stored->row, stored->report, error)
+         && load_warnings (store, stored, error)
+         && (!conflicts || load_conflicts (store, stored, error));
+}
+
 /* tr_sqlite_find_reports - the reports whose report-id or row id is @which, whole */
 gboolean
 tr_sqlite_find_reports (TrStore *base, const char *which, TrStoredReportFunc func, gpointer data,
                         GError **error)
 {
   TrSqliteStore *store = SQLITE_STORE (base);
-  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (
-      store,
-      "SELECT id, reporter_key, report_id, report_id_synthesized, organization_name,"
-      " contact_info, start_datetime, end_datetime, report_day, message_id, subject, mail_from,"
-      " mail_date, tls_report_domain, tls_report_submitter, received_at, last_received_at,"
-      " deliveries, dkim_result, dkim_domain, dkim_aligned, content_sha256, received_via,"
-      " client_address, raw_json FROM reports WHERE report_id = ?1 OR id = ?2 ORDER BY id",
-      error);
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (store,
+                                                     "SELECT " TR_SQLITE_REPORT_COLUMNS
+                                                     " FROM reports WHERE report_id = ?1 OR id = ?2"
+                                                     " ORDER BY id",
+                                                     error);
   guint64 row_id;
   int rc;
 
@@ -559,10 +573,9 @@ tr_sqlite_find_reports (TrStore *base, const char *which, TrStoredReportFunc fun
     sqlite3_bind_int64 (stmt, 2, (gint64) row_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr (TrStoredReport) stored = stored_from_row (stmt);
+      g_autoptr (TrStoredReport) stored = tr_sqlite_stored_from_row (stmt);
 
-      if (!load_policies (store, stored->row, stored->report, error)
-          || !load_warnings_and_conflicts (store, stored, error))
+      if (!tr_sqlite_load_parts (store, stored, TRUE, error))
         return FALSE;
       if (!func (g_steal_pointer (&stored), data, error))
         return error == NULL || *error == NULL;

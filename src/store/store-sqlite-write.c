@@ -281,6 +281,24 @@ count_repeat (TrSqliteStore *store, gint64 row, gboolean row_authenticated, cons
   return TRUE;
 }
 
+/* tr_sqlite_insert_contents - the policies (with their failure details and summaries) and the
+ * warnings of @report, stored as row @report_row; counts them in @result */
+gboolean
+tr_sqlite_insert_contents (TrSqliteStore *store, gint64 report_row, const TrReport *report,
+                           const TrMailInfo *info, TrStoreResult *result, GError **error)
+{
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      const TrPolicy *policy = g_ptr_array_index (report->policies, i);
+
+      if (!insert_policy (store, report_row, report, info, policy, error))
+        return FALSE;
+      result->n_failures += policy->failures->len;
+    }
+  result->n_policies = report->policies->len;
+  return insert_warnings (store, report_row, report, error);
+}
+
 /* insert_report - @report as a new row, with its policies, failure details and warnings */
 static gboolean
 insert_report (TrSqliteStore *store, const TrReport *report, const TrMailInfo *info,
@@ -321,16 +339,7 @@ insert_report (TrSqliteStore *store, const TrReport *report, const TrMailInfo *i
   result->outcome = TR_STORE_STORED;
   result->report_row = sqlite3_last_insert_rowid (store->db);
   result->deliveries = 1;
-  for (guint i = 0; i < report->policies->len; i++)
-    {
-      const TrPolicy *policy = g_ptr_array_index (report->policies, i);
-
-      if (!insert_policy (store, result->report_row, report, info, policy, error))
-        return FALSE;
-      result->n_failures += policy->failures->len;
-    }
-  result->n_policies = report->policies->len;
-  return insert_warnings (store, result->report_row, report, error);
+  return tr_sqlite_insert_contents (store, result->report_row, report, info, result, error);
 }
 
 /* tr_sqlite_add_report - insert @report, or count a repeat delivery */
@@ -494,18 +503,18 @@ tr_sqlite_add_rejected (TrStore *base, const TrRejectedMessage *message, const T
   return tr_sqlite_step_done (store, stmt, "keeping a rejected message", error);
 }
 
-/* tr_sqlite_next_rejected - the row of `rejected` after @after_id, with its bytes */
+/* tr_sqlite_next_rejected - the row of `rejected` after @after_id, every column */
 gboolean
 tr_sqlite_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gboolean *found,
                          GError **error)
 {
   TrSqliteStore *store = SQLITE_STORE (base);
-  g_autoptr (sqlite3_stmt) stmt
-      = tr_sqlite_prepare (store,
-                           "SELECT id, raw_message, message_size, received_at, reason,"
-                           " raw_dropped, truncated, deliveries FROM rejected"
-                           " WHERE id > ?1 ORDER BY id LIMIT 1",
-                           error);
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (
+      store,
+      "SELECT id, raw_message, message_size, received_at, reason, raw_dropped, truncated,"
+      " deliveries, last_received_at, message_id, subject, mail_from, received_via,"
+      " client_address, fingerprint FROM rejected WHERE id > ?1 ORDER BY id LIMIT 1",
+      error);
   int rc;
 
   if (stmt == NULL)
@@ -524,6 +533,13 @@ tr_sqlite_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gbo
   row->raw_dropped = sqlite3_column_int (stmt, 5);
   row->truncated = sqlite3_column_int (stmt, 6);
   row->deliveries = sqlite3_column_int64 (stmt, 7);
+  row->last_received_at = tr_sqlite_dup_text (stmt, 8);
+  row->message_id = tr_sqlite_dup_text (stmt, 9);
+  row->subject = tr_sqlite_dup_text (stmt, 10);
+  row->mail_from = tr_sqlite_dup_text (stmt, 11);
+  row->received_via = tr_sqlite_dup_text (stmt, 12);
+  row->client_address = tr_sqlite_dup_text (stmt, 13);
+  row->fingerprint = tr_sqlite_dup_text (stmt, 14);
   *found = TRUE;
   return TRUE;
 }

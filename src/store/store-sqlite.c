@@ -604,4 +604,7 @@ static const TrStoreBackend sqlite_backend = {
   .each_report = tr_sqlite_each_report,
   .find_reports = tr_sqlite_find_reports,
   .info = tr_sqlite_info,
+  .each_stored = tr_sqlite_each_stored,
+  .copy_report = tr_sqlite_copy_report,
+  .copy_rejected = tr_sqlite_copy_rejected,
 };

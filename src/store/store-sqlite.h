@@ -1,6 +1,7 @@
 /* store-sqlite.h - the SQLite backend's own header, for its files only: store-sqlite.c (the
- * connection, the schema, transactions), store-sqlite-write.c (reports, rejected, prune) and
- * store-sqlite-read.c (the reads) */
+ * connection, the schema, transactions), store-sqlite-write.c (reports, rejected, prune),
+ * store-sqlite-read.c (the reads) and store-sqlite-copy.c (what tlsrptdb copy reads and
+ * writes) */
 #pragma once
 
 #include <sqlite3.h>
@@ -89,3 +90,29 @@ gboolean tr_sqlite_each_report (TrStore *store, const TrQueryFilter *filter, TrR
 gboolean tr_sqlite_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                                  gpointer data, GError **error);
 gboolean tr_sqlite_info (TrStore *store, TrStoreInfo *info, GError **error);
+
+/* The columns of a report that make a TrStoredReport (tr_sqlite_stored_from_row). */
+#define TR_SQLITE_REPORT_COLUMNS                                                                   \
+  "id, reporter_key, report_id, report_id_synthesized, organization_name, contact_info,"           \
+  " start_datetime, end_datetime, report_day, message_id, subject, mail_from, mail_date,"          \
+  " tls_report_domain, tls_report_submitter, received_at, last_received_at, deliveries,"           \
+  " dkim_result, dkim_domain, dkim_aligned, content_sha256, received_via, client_address,"         \
+  " raw_json"
+/* tr_sqlite_stored_from_row - a stored report from the TR_SQLITE_REPORT_COLUMNS of @stmt */
+TrStoredReport *tr_sqlite_stored_from_row (sqlite3_stmt *stmt);
+/* tr_sqlite_load_parts - the policies, failure details and warnings of @stored, and with
+ * @conflicts the other reports of its reporter and report-id (store-sqlite-read.c) */
+gboolean tr_sqlite_load_parts (TrSqliteStore *store, TrStoredReport *stored, gboolean conflicts,
+                               GError **error);
+/* tr_sqlite_insert_contents - the policies, failure details, summaries and warnings of @report
+ * as those of report row @report_row, counted in @result (store-sqlite-write.c) */
+gboolean tr_sqlite_insert_contents (TrSqliteStore *store, gint64 report_row, const TrReport *report,
+                                    const TrMailInfo *info, TrStoreResult *result, GError **error);
+
+/* what tlsrptdb copy reads and writes (store-sqlite-copy.c) */
+gboolean tr_sqlite_each_stored (TrStore *store, gint64 after_row, TrStoredReportFunc func,
+                                gpointer data, GError **error);
+gboolean tr_sqlite_copy_report (TrStore *store, const TrStoredReport *stored, gboolean *added,
+                                GError **error);
+gboolean tr_sqlite_copy_rejected (TrStore *store, const TrRejectedRow *row, gboolean *added,
+                                  GError **error);

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/auxv.h>
+
+#include <gmodule.h>
 
 #include "error.h"
 #include "store-backend.h"
@@ -26,6 +29,77 @@ is_pg_conninfo (const char *db)
   return *p == '=';
 }
 
+#ifdef HAVE_STORE_PG
+/* module_dir - where the backend modules are: $TLSRPTDB_MODULE_DIR (the tests run the build
+ * tree's), unless the program runs with privileges it was given (setuid, capabilities), then
+ * only the directory it was built for */
+static const char *
+module_dir (void)
+{
+  const char *dir = g_getenv ("TLSRPTDB_MODULE_DIR");
+
+  if (dir != NULL && *dir != '\0' && getauxval (AT_SECURE) == 0)
+    return dir;
+  return TR_MODULE_DIR;
+}
+
+/* load_module - the backend module @name (loaded once, never unloaded), or NULL */
+static const TrStoreModule *
+load_module (const char *name, GError **error)
+{
+  static GMutex lock;
+  static GHashTable *loaded; /* name -> const TrStoreModule * */
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autofree char *path = NULL;
+  const TrStoreModule *module = NULL;
+  GModule *handle;
+
+  if (loaded == NULL)
+    loaded = g_hash_table_new (g_str_hash, g_str_equal);
+  module = g_hash_table_lookup (loaded, name);
+  if (module != NULL)
+    return module;
+  path = g_module_build_path (module_dir (), name);
+  handle = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (handle == NULL)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
+                   "PostgreSQL support is not installed: cannot load %s (%s)", path,
+                   g_module_error ());
+      return NULL;
+    }
+  if (!g_module_symbol (handle, TR_STORE_MODULE_SYMBOL, (gpointer *) &module) || module == NULL
+      || g_strcmp0 (module->abi, TR_STORE_MODULE_ABI) != 0)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
+                   "%s is not the PostgreSQL backend of this tlsrptdb (%s): reinstall", path,
+                   TR_STORE_MODULE_ABI);
+      g_module_close (handle);
+      return NULL;
+    }
+  g_module_make_resident (handle);
+  g_hash_table_insert (loaded, (gpointer) g_intern_string (name), (gpointer) module);
+  return module;
+}
+#endif
+
+/* open_pg - the PostgreSQL backend, from its module */
+static TrStore *
+open_pg (const char *db, TrStoreMode mode, GError **error)
+{
+#ifdef HAVE_STORE_PG
+  const TrStoreModule *module = load_module ("store-pg", error);
+
+  return module != NULL ? module->open (db, mode, error) : NULL;
+#else
+  g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
+               "%s looks like a PostgreSQL database, but this tlsrptdb was built without "
+               "PostgreSQL support (libpq)",
+               g_str_has_prefix (db, "postgres") ? "the database" : "the --db value");
+  return NULL;
+#endif
+}
+
 /* tr_store_open - the backend that @db names */
 TrStore *
 tr_store_open (const char *db, TrStoreMode mode, GError **error)
@@ -34,17 +108,7 @@ tr_store_open (const char *db, TrStoreMode mode, GError **error)
 
   g_return_val_if_fail (db != NULL, NULL);
   if (is_pg_conninfo (db))
-    {
-#ifdef HAVE_STORE_PG /* the PostgreSQL backend: issue 17 */
-      store = tr_store_pg_open (db, mode, error);
-#else
-      g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
-                   "%s looks like a PostgreSQL database, but this tlsrptdb was built without "
-                   "PostgreSQL support (libpq)",
-                   g_str_has_prefix (db, "postgres") ? "the database" : "the --db value");
-      return NULL;
-#endif
-    }
+    store = open_pg (db, mode, error);
   else
     store = tr_store_sqlite_open (db, mode, error);
   if (store == NULL)
@@ -170,21 +234,6 @@ tr_store_set_rejected_budget (TrStore *store, guint64 bytes)
   store->rejected_budget = bytes;
 }
 
-void
-tr_rejected_row_clear (TrRejectedRow *row)
-{
-  g_clear_pointer (&row->raw, g_bytes_unref);
-  g_free (row->received_at);
-  g_free (row->last_received_at);
-  g_free (row->reason);
-  g_free (row->message_id);
-  g_free (row->subject);
-  g_free (row->mail_from);
-  g_free (row->received_via);
-  g_free (row->client_address);
-  memset (row, 0, sizeof *row);
-}
-
 gboolean
 tr_store_next_rejected (TrStore *store, gint64 after_id, TrRejectedRow *row, gboolean *found,
                         GError **error)
@@ -226,20 +275,6 @@ tr_store_prune_rejected (TrStore *store, const char *before_day, gint64 limit, g
   return store->backend->prune_rejected (store, before_day, limit, dry_run, counts, error);
 }
 
-void
-tr_query_filter_clear (TrQueryFilter *filter)
-{
-  g_clear_pointer (&filter->domains, g_strfreev);
-  g_clear_pointer (&filter->since_day, g_free);
-  g_clear_pointer (&filter->until_day, g_free);
-  g_clear_pointer (&filter->reporters, g_strfreev);
-  g_clear_pointer (&filter->result_types, g_strfreev);
-  g_clear_pointer (&filter->mxs, g_strfreev);
-  g_clear_pointer (&filter->warnings, g_strfreev);
-  filter->limit = -1;
-  filter->authenticated = FALSE;
-}
-
 gboolean
 tr_store_each_session (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
                        gpointer data, GError **error)
@@ -275,36 +310,38 @@ tr_store_find_reports (TrStore *store, const char *which, TrStoredReportFunc fun
   return store->backend->find_reports (store, which, func, data, error);
 }
 
-void
-tr_stored_report_free (TrStoredReport *stored)
-{
-  if (stored == NULL)
-    return;
-  tr_report_free (stored->report);
-  tr_mail_info_free (stored->info);
-  g_free (stored->received_at);
-  g_free (stored->last_received_at);
-  g_free (stored->received_via);
-  g_free (stored->client_address);
-  if (stored->conflicts != NULL)
-    g_array_unref (stored->conflicts);
-  g_free (stored);
-}
-
-void
-tr_store_info_clear (TrStoreInfo *info)
-{
-  g_clear_pointer (&info->last_received_at, g_free);
-  g_clear_pointer (&info->first_report_day, g_free);
-  g_clear_pointer (&info->last_report_day, g_free);
-  memset (info, 0, sizeof *info);
-}
-
 gboolean
 tr_store_info (TrStore *store, TrStoreInfo *info, GError **error)
 {
   memset (info, 0, sizeof *info);
   return store->backend->info (store, info, error);
+}
+
+gboolean
+tr_store_each_stored (TrStore *store, gint64 after_row, TrStoredReportFunc func, gpointer data,
+                      GError **error)
+{
+  return store->backend->each_stored (store, after_row, func, data, error);
+}
+
+gboolean
+tr_store_copy_report (TrStore *store, const TrStoredReport *stored, gboolean *added, GError **error)
+{
+  CHECK_WRITE (store, FALSE);
+  g_return_val_if_fail (stored->report->reporter_key != NULL, FALSE);
+  g_return_val_if_fail (stored->report->report_id != NULL, FALSE);
+  g_return_val_if_fail (stored->report->report_day != NULL && stored->received_at != NULL, FALSE);
+  *added = FALSE;
+  return store->backend->copy_report (store, stored, added, error);
+}
+
+gboolean
+tr_store_copy_rejected (TrStore *store, const TrRejectedRow *row, gboolean *added, GError **error)
+{
+  CHECK_WRITE (store, FALSE);
+  g_return_val_if_fail (row->raw != NULL && row->reason != NULL && row->received_at != NULL, FALSE);
+  *added = FALSE;
+  return store->backend->copy_rejected (store, row, added, error);
 }
 
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */

@@ -145,12 +145,14 @@ typedef struct
   char *mail_from;
   char *received_via;
   char *client_address;
+  char *fingerprint; /* who the message is (tr_mail_fingerprint), or NULL (kept before step 5) */
 } TrRejectedRow;
 
 void tr_rejected_row_clear (TrRejectedRow *row);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrRejectedRow, tr_rejected_row_clear)
 
-/* tr_store_next_rejected - the row of `rejected` with the smallest id above @after_id, with its
- * bytes; *@found is FALSE when there is none */
+/* tr_store_next_rejected - the row of `rejected` with the smallest id above @after_id, every
+ * column with its bytes; *@found is FALSE when there is none */
 gboolean tr_store_next_rejected (TrStore *store, gint64 after_id, TrRejectedRow *row,
                                  gboolean *found, GError **error);
 /* tr_store_delete_rejected - remove row @id of `rejected`.  Inside a transaction. */
@@ -330,6 +332,26 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrStoreInfo, tr_store_info_clear)
 
 /* tr_store_info - what the database holds */
 gboolean tr_store_info (TrStore *store, TrStoreInfo *info, GError **error);
+
+/* --- copying a whole database (tlsrptdb copy) --------------------------------------------- */
+
+/* tr_store_each_stored - every stored report with a row id above @after_row, whole (as
+ * tr_store_find_reports gives them, without ->conflicts), in row order, from one consistent
+ * snapshot; @func takes ownership.  Memory: one report at a time. */
+gboolean tr_store_each_stored (TrStore *store, gint64 after_row, TrStoredReportFunc func,
+                               gpointer data, GError **error);
+/* tr_store_copy_report - write @stored (from another database) with everything the database
+ * recorded of it (deliveries, arrival, verdict, warnings), its summaries made as for a new
+ * report, unless a report with its reporter, report-id and content is here (a fingerprint of
+ * NULL matching NULL): then *@added is FALSE and nothing changes.  It gets a new row id.
+ * Inside a transaction. */
+gboolean tr_store_copy_report (TrStore *store, const TrStoredReport *stored, gboolean *added,
+                               GError **error);
+/* tr_store_copy_rejected - write @row (from another database, every column) unless a message
+ * with its fingerprint is here (*@added FALSE), under a new row id.  The rejected budget does
+ * not apply: the bytes are copied as they are.  Inside a transaction. */
+gboolean tr_store_copy_rejected (TrStore *store, const TrRejectedRow *row, gboolean *added,
+                                 GError **error);
 
 /* --- time --------------------------------------------------------------------------------- */
 

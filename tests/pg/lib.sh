@@ -12,6 +12,7 @@
 # pg_try ROLE SQL         run SQL as ROLE; its status; psql's stderr in $pg_err
 # pg_as ROLE CMD...       run CMD as the server's OS user with libpq's PGHOST, PGPORT,
 #                         PGDATABASE and PGUSER set for ROLE (for tlsrptdb --db "dbname=...")
+# pg_exec ROLE CMD...     the same, CMD replacing the shell: "(pg_exec ROLE CMD) &" gives CMD's pid
 # pg_conninfo ROLE        a key=value connection string for ROLE; pg_uri ROLE the same as a URI
 # pg_set_password ROLE    give ROLE a password, kept in $PG_DIR/pgpass (PGPASSFILE), and make the
 #                         server ask ROLE for it (scram-sha-256); the password is never on a
@@ -42,6 +43,12 @@
 # (a throwaway machine: .ci/run sets the latter), else the test is skipped.
 
 PG_ROLES="tlsrpt_owner tlsrpt_ingest tlsrpt_read tlsrpt_maint"
+# tlsrptdb loads its PostgreSQL backend, a module, from beside the binary under test (a build
+# tree), not from where an installed one would be
+if [ -n "${TLSRPTDB:-}" ] && [ -z "${TLSRPTDB_MODULE_DIR:-}" ]; then
+  TLSRPTDB_MODULE_DIR=$(dirname "$TLSRPTDB")
+  export TLSRPTDB_MODULE_DIR
+fi
 PG_ADMIN=tlsrptdb_admin
 PG_DATABASE=tlsrpt
 PG_PORT=5432 # names the socket file only: no TCP
@@ -132,6 +139,18 @@ pg_as () {
   shift
   pg_server_user env PGHOST="$PG_DIR/sock" PGPORT="$PG_PORT" PGDATABASE="$PG_DATABASE" \
     PGUSER="$role" PGPASSFILE="${PG_PASSFILE:-/nonexistent}" "$@"
+}
+
+# pg_exec ROLE CMD... : as pg_as, but CMD replaces the calling (sub)shell, with no runuser in
+# between (setpriv): "(pg_exec ROLE CMD) &" leaves CMD's own pid in $!, for tests that signal it
+pg_exec () {
+  local role=$1
+  shift
+  if [ "$(id -u)" = 0 ]; then
+    set -- setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups "$@"
+  fi
+  exec env PGHOST="$PG_DIR/sock" PGPORT="$PG_PORT" PGDATABASE="$PG_DATABASE" PGUSER="$role" \
+    PGPASSFILE="${PG_PASSFILE:-/nonexistent}" "$@"
 }
 
 # pg_ctl_run ARG... : pg_ctl on the test server's data directory
