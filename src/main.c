@@ -10,18 +10,20 @@
 
 /* The commands, in the order "tlsrptdb --help" lists them. */
 static const TrCommand *const commands[] = {
-  &tr_command_ingest, &tr_command_import, &tr_command_reprocess, &tr_command_prune,
-  &tr_command_query,  &tr_command_show,   &tr_command_explain,   &tr_command_upgrade,
+  &tr_command_ingest,  &tr_command_import,  &tr_command_reprocess,
+  &tr_command_prune,   &tr_command_query,   &tr_command_show,
+  &tr_command_explain, &tr_command_upgrade, &tr_command_copy,
 };
 
 static void
 usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: %s COMMAND [OPTION...]\n\n"
-           "Store TLS-RPT (RFC 8460) reports from email in SQLite, and query them.\n\n"
-           "Commands:\n",
-           PACKAGE_NAME);
+  fprintf (
+      out,
+      "Usage: %s COMMAND [OPTION...]\n\n"
+      "Store TLS-RPT (RFC 8460) reports from email in SQLite or PostgreSQL, and query them.\n\n"
+      "Commands:\n",
+      PACKAGE_NAME);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
   fprintf (out, "  %-10s %s\n", "help", "show the options of a command");

@@ -29,6 +29,8 @@ typedef enum
   TR_COMMAND_READ,   /* TR_STORE_READ_ONLY */
   TR_COMMAND_WRITE,  /* TR_STORE_READ_WRITE */
   TR_COMMAND_CREATE, /* TR_STORE_CREATE */
+  TR_COMMAND_COPY,   /* two stores: the first argument TR_STORE_READ_ONLY (TrContext.source), the
+                      * second TR_STORE_CREATE (TrContext.store) */
 } TrCommandStore;
 
 typedef struct _TrContext TrContext;
@@ -65,6 +67,7 @@ struct _TrContext
   char *db;            /* the database to use: --db, $TLSRPTDB_DB, the config file, the default */
   TrStoreMode store_mode;
   TrStore *store;     /* opened by main as store_mode says (or NULL for TR_COMMAND_NO_STORE) */
+  TrStore *source;    /* TR_COMMAND_COPY: the database read from */
   TrPrinter *printer; /* for TR_COMMAND_FORMAT: --format on stdout */
   char *config;       /* --config */
   char *format;       /* --format */
@@ -90,4 +93,4 @@ gboolean tr_setting_option (const char *name, const char *value, gpointer data, 
 
 /* The commands (cmd-NAME.c). */
 extern const TrCommand tr_command_ingest, tr_command_import, tr_command_reprocess, tr_command_prune,
-    tr_command_query, tr_command_show, tr_command_explain, tr_command_upgrade;
+    tr_command_query, tr_command_show, tr_command_explain, tr_command_upgrade, tr_command_copy;

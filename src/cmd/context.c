@@ -151,6 +151,7 @@ context_clear (TrContext *ctx)
   tr_settings_clear (&ctx->settings);
   g_free (ctx->db);
   g_clear_pointer (&ctx->store, tr_store_close);
+  g_clear_pointer (&ctx->source, tr_store_close);
   g_clear_pointer (&ctx->printer, tr_printer_free);
   g_free (ctx->config);
   g_free (ctx->format);
@@ -189,13 +190,33 @@ check_arguments (TrContext *ctx, GError **error)
   return n >= command->min_args && n <= command->max_args;
 }
 
+/* open_copy_stores - TR_COMMAND_COPY: the first argument to read, the second to write (made
+ * if missing); not one database twice */
+static gboolean
+open_copy_stores (TrContext *ctx, GError **error)
+{
+  const char *from = ctx->argv[1], *to = ctx->argv[2];
+
+  if (strcmp (from, to) == 0)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "%s: the same database twice", from);
+      return FALSE;
+    }
+  ctx->db = g_strdup (to);
+  ctx->source = tr_store_open (from, TR_STORE_READ_ONLY, error);
+  if (ctx->source == NULL)
+    return FALSE;
+  ctx->store = tr_store_open (to, ctx->store_mode, error);
+  return ctx->store != NULL;
+}
+
 /* setup - everything before run(); FALSE with *@done for --help */
 static gboolean
 setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
 {
   const TrCommand *command = ctx->command;
   static const TrStoreMode modes[]
-      = { 0, TR_STORE_READ_ONLY, TR_STORE_READ_WRITE, TR_STORE_CREATE };
+      = { 0, TR_STORE_READ_ONLY, TR_STORE_READ_WRITE, TR_STORE_CREATE, TR_STORE_CREATE };
   gboolean want_help = FALSE;
   g_autoptr (GOptionContext) oc = option_context (ctx, &want_help);
   g_autoptr (GError) local_error = NULL;
@@ -226,6 +247,8 @@ setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
     return FALSE;
   if ((command->flags & TR_COMMAND_SETTINGS) && !load_settings (ctx, error))
     return FALSE;
+  if (command->store == TR_COMMAND_COPY)
+    return open_copy_stores (ctx, error);
   if (command->store != TR_COMMAND_NO_STORE
       && (ctx->store = tr_store_open (ctx->db, ctx->store_mode, error)) == NULL)
     return FALSE;

@@ -84,9 +84,10 @@ tr_progress_update (TrProgress *progress, const TrProgressCounts *counts, gboole
       g_string_append_printf (line, "] %3d%%  ", (int) (done * 100));
     }
   g_string_append_printf (line,
-                          "%" G_GUINT64_FORMAT " msgs: %" G_GUINT64_FORMAT
-                          " new, %" G_GUINT64_FORMAT " dup, %" G_GUINT64_FORMAT " rej",
-                          counts->messages, counts->stored, counts->duplicates, counts->rejected);
+                          "%" G_GUINT64_FORMAT " %s: %" G_GUINT64_FORMAT " new, %" G_GUINT64_FORMAT
+                          " dup, %" G_GUINT64_FORMAT " rej",
+                          counts->messages, counts->unit ? counts->unit : "msgs", counts->stored,
+                          counts->duplicates, counts->rejected);
   if (elapsed >= 0.5)
     g_string_append_printf (line, ", %.0f/s", (double) counts->messages / elapsed);
   if (counts->bytes_total > 0 && counts->bytes_done > 0 && elapsed >= 1.0

@@ -15,6 +15,7 @@ typedef struct
   guint64 rejected;
   guint64 bytes_done;
   guint64 bytes_total; /* 0: unknown, no bar and no time left */
+  const char *unit;    /* what messages counts ("rows" for copy), NULL: "msgs" */
 } TrProgressCounts;
 
 /* tr_progress_new - a display, or one that shows nothing when @enabled is FALSE */
