@@ -38,7 +38,7 @@ stream_open (TrPgStore *s, Stream *st, gint64 after_row, GError **error)
 
   for (guint i = 0; i < G_N_ELEMENTS (cursors); i++)
     {
-      g_auto (TrPgParams) p;
+      g_auto (TrPgParams) p = { 0 };
 
       tr_pg_params_init (&p);
       tr_pg_add_int (&p, after_row);
@@ -156,7 +156,7 @@ tr_pg_copy_report (TrStore *base, const TrStoredReport *stored, gboolean *added,
                                                                "id), new AS (SELECT id FROM ins)",
       tr_pg_contents_sql, " SELECT id FROM ins", NULL);
   const TrReport *r = stored->report;
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);
@@ -178,7 +178,7 @@ tr_pg_copy_rejected (TrStore *base, const TrRejectedRow *row, gboolean *added, G
 {
   gsize len;
   const void *raw = g_bytes_get_data (row->raw, &len);
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);

@@ -31,7 +31,8 @@ query_init (Query *q, const char *sql)
 static void
 query_clear (Query *q)
 {
-  g_string_free (q->sql, TRUE);
+  if (q->sql != NULL)
+    g_string_free (q->sql, TRUE);
   tr_pg_params_clear (&q->params);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Query, query_clear)
@@ -183,7 +184,7 @@ gboolean
 tr_pg_each_session (TrStore *base, const TrQueryFilter *filter, TrSessionFunc func, gpointer data,
                     GError **error)
 {
-  g_auto (Query) q;
+  g_auto (Query) q = { 0 };
   Reader r = { (gpointer) func, data };
 
   query_init (&q, "SELECT s.report_ref, s.report_day, s.policy_domain, s.reporter_key,"
@@ -220,7 +221,7 @@ gboolean
 tr_pg_each_detail (TrStore *base, const TrQueryFilter *filter, TrDetailFunc func, gpointer data,
                    GError **error)
 {
-  g_auto (Query) q;
+  g_auto (Query) q = { 0 };
   Reader r = { (gpointer) func, data };
 
   query_init (&q, "SELECT s.report_ref, s.day, x.domain, s.reporter, x.policy_type,"
@@ -279,7 +280,7 @@ gboolean
 tr_pg_each_failure (TrStore *base, const TrQueryFilter *filter, TrFailureFunc func, gpointer data,
                     GError **error)
 {
-  g_auto (Query) q;
+  g_auto (Query) q = { 0 };
   Reader r = { (gpointer) func, data };
 
   query_init (&q,
@@ -326,7 +327,7 @@ gboolean
 tr_pg_each_report (TrStore *base, const TrQueryFilter *filter, TrReportFunc func, gpointer data,
                    GError **error)
 {
-  g_auto (Query) q;
+  g_auto (Query) q = { 0 };
   Reader r = { (gpointer) func, data };
 
   query_init (
@@ -434,7 +435,7 @@ tr_pg_warn_from_row (TrReport *report, const PGresult *res, int row, int column)
 static gboolean
 load_parts (TrPgStore *s, TrStoredReport *stored, GError **error)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) policies = NULL;
   g_autoptr (PGresult) warnings = NULL;
   g_autoptr (PGresult) conflicts = NULL;
@@ -496,7 +497,7 @@ tr_pg_find_reports (TrStore *base, const char *which, TrStoredReportFunc func, g
                     GError **error)
 {
   TrPgStore *s = PG_STORE (base);
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
   guint64 row_id;
 

@@ -310,7 +310,7 @@ static gboolean
 authenticate (TrPgStore *s, gint64 row, const TrReport *report, const TrMailInfo *info,
               GError **error)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);
@@ -341,7 +341,7 @@ tr_pg_add_report (TrStore *base, const TrReport *report, const TrMailInfo *info,
 {
   TrPgStore *s = PG_STORE (base);
   g_autofree char *sql = g_strdup_printf (sql_add_report, tr_pg_contents_sql);
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
   gint64 same;
 
@@ -386,7 +386,7 @@ tr_pg_add_report (TrStore *base, const TrReport *report, const TrMailInfo *info,
 gboolean
 tr_pg_has_report (TrStore *base, const TrReport *report, gboolean *found, GError **error)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);
@@ -420,7 +420,7 @@ typedef struct
 static gboolean
 find_rejected (TrPgStore *s, const char *fingerprint, RejectedState *state, GError **error)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);
@@ -462,7 +462,7 @@ repeat_rejected (TrPgStore *s, const RejectedState *state, const TrRejectedMessa
   gsize len;
   const void *data = g_bytes_get_data (message->raw, &len);
   gboolean keep = state->dropped && fits (s, state, len);
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   *outcome = count ? TR_REJECTED_REPEAT : TR_REJECTED_KNOWN;
@@ -496,7 +496,7 @@ insert_rejected (TrPgStore *s, const RejectedState *state, const TrRejectedMessa
   gsize len;
   const void *data = g_bytes_get_data (message->raw, &len);
   gboolean keep = fits (s, state, len);
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);
@@ -559,7 +559,7 @@ gboolean
 tr_pg_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gboolean *found,
                      GError **error)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);
@@ -603,7 +603,7 @@ static gboolean
 run_on_row (TrStore *base, const char *sql, gint64 id, const char *text, const char *what,
             GError **error)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   g_autoptr (PGresult) res = NULL;
 
   tr_pg_params_init (&p);
@@ -645,7 +645,7 @@ static PGresult *
 prune_rows (TrStore *base, const char *sql, const char *day, gint64 limit, const char *what,
             GError **error)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
 
   tr_pg_params_init (&p);
   tr_pg_add_text (&p, day);

@@ -120,7 +120,7 @@ test_sqlstate (void)
 static void
 test_array (void)
 {
-  g_auto (TrPgParams) p;
+  g_auto (TrPgParams) p = { 0 };
   TrPgArray a;
 
   tr_pg_params_init (&p);
