@@ -3,7 +3,8 @@
 #
 # Runs in order: stress/concurrency.sh, stress/crash.sh, stress/diskfull.sh,
 # stress/resources.sh, stress/valgrind.sh, fuzz/run.sh (FUZZ_SECONDS, default 60, per harness),
-# pg/selftest.sh, pg/draft.sh (a private PostgreSQL server, see tests/pg/README.md),
+# pg/selftest.sh, pg/views.sh, pg/faults.sh, pg/copy.sh, pg/concurrency.sh (each its private
+# PostgreSQL server, see tests/pg/README.md),
 # mta/postfix.sh, mta/exim.sh, mta/procmail.sh, mta/dovecot.sh, mta/opensmtpd.sh,
 # monitoring/nagios.sh, monitoring/promtool.sh, https/apache.sh, https/nginx.sh,
 # https/lighttpd.sh.  TLSRPTDB ($1) is the plain build's binary (default build/src/tlsrptdb).
@@ -46,7 +47,10 @@ step resources bash "$here/stress/resources.sh" "$TLSRPTDB"
 step valgrind bash "$here/stress/valgrind.sh" "$TLSRPTDB"
 step fuzz bash "$here/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
 step pg-selftest bash "$here/pg/selftest.sh" "$TLSRPTDB"
-step pg-draft bash "$here/pg/draft.sh" "$TLSRPTDB"
+step pg-views bash "$here/pg/views.sh" "$TLSRPTDB"
+step pg-faults bash "$here/pg/faults.sh" "$TLSRPTDB"
+step pg-copy bash "$here/pg/copy.sh" "$TLSRPTDB"
+step pg-concurrency bash "$here/pg/concurrency.sh" "$TLSRPTDB"
 step postfix bash "$here/mta/postfix.sh" "$TLSRPTDB"
 step exim bash "$here/mta/exim.sh" "$TLSRPTDB"
 step procmail bash "$here/mta/procmail.sh" "$TLSRPTDB"

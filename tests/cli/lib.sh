@@ -1,4 +1,9 @@
 # lib.sh - TAP helpers for the CLI tests (sourced; needs TLSRPTDB, SRCDIR and TESTTMP)
+#
+# The backend is a parameter: TLSRPTDB_TEST_BACKEND=postgresql (the meson tests *-pg) runs the same
+# test body against a private PostgreSQL server (tests/pg/backend.sh redefines newdb and sql, and
+# points $TLSRPTDB at a wrapper that logs in as the command's role); what only SQLite has (a file,
+# PRAGMAs, its WAL) is checked under "if on_sqlite".
 set -u
 : "${TLSRPTDB:?TLSRPTDB is the binary under test}" "${SRCDIR:?}" "${TESTTMP:?}"
 SAMPLES=$SRCDIR/samples
@@ -30,6 +35,20 @@ counts () {
   sql "$1" "SELECT (SELECT count(*) FROM reports) || ' ' || (SELECT count(*) FROM policies)
     || ' ' || (SELECT count(*) FROM failures) || ' ' || (SELECT count(*) FROM rejected)"
 }
+BACKEND=${TLSRPTDB_TEST_BACKEND:-sqlite}
+on_sqlite () { [ "$BACKEND" = sqlite ]; }
+on_pg () { [ "$BACKEND" = postgresql ]; }
+# sql_bytes EXPR : SQL for the length in bytes of the text EXPR
+sql_bytes () { if on_sqlite; then echo "length(CAST($1 AS BLOB))"; else echo "octet_length($1)"; fi; }
+# sql_file FILE : SQL for the bytes of FILE
+sql_file () {
+  if on_sqlite; then echo "readfile('$1')"
+  else echo "decode('$(od -An -v -tx1 "$1" | tr -d ' \n')', 'hex')"; fi
+}
+if on_pg; then
+  # shellcheck source=../pg/backend.sh
+  . "$SRCDIR/tests/pg/backend.sh"
+fi
 done_testing () {
   echo "1..$_n"
   echo "# $_n tests, $_failed failed"

@@ -6,39 +6,39 @@
 db=$(newdb)
 for f in "$SAMPLES"/*.eml; do ingest "$db" "$f"; done
 is "samples stored" "$(sql "$db" "SELECT count(*) FROM reports")" "7"
-Q="query --db $db"
+Q=(query --db "$db")
 S="--since 2026-11-01"
 
 # shellcheck disable=SC2086
 {
-  golden query-summary.txt "$TLSRPTDB" $Q summary $S
-  golden query-summary.json "$TLSRPTDB" $Q summary $S --format json
-  golden query-summary.csv "$TLSRPTDB" $Q summary $S --format csv
-  golden query-summary-day.txt "$TLSRPTDB" $Q summary $S --by day
-  golden query-summary-reporter.txt "$TLSRPTDB" $Q summary $S --by reporter
-  golden query-summary-day-domain.csv "$TLSRPTDB" $Q summary $S --by day,domain --format csv
-  golden query-summary-result-type.txt "$TLSRPTDB" $Q summary $S --by result-type
-  golden query-summary-mx.json "$TLSRPTDB" $Q summary $S --by mx --format json
-  golden query-summary-filters.txt "$TLSRPTDB" $Q summary --since 2026-11-19 --until 2026-11-22 \
+  golden query-summary.txt "$TLSRPTDB" "${Q[@]}" summary $S
+  golden query-summary.json "$TLSRPTDB" "${Q[@]}" summary $S --format json
+  golden query-summary.csv "$TLSRPTDB" "${Q[@]}" summary $S --format csv
+  golden query-summary-day.txt "$TLSRPTDB" "${Q[@]}" summary $S --by day
+  golden query-summary-reporter.txt "$TLSRPTDB" "${Q[@]}" summary $S --by reporter
+  golden query-summary-day-domain.csv "$TLSRPTDB" "${Q[@]}" summary $S --by day,domain --format csv
+  golden query-summary-result-type.txt "$TLSRPTDB" "${Q[@]}" summary $S --by result-type
+  golden query-summary-mx.json "$TLSRPTDB" "${Q[@]}" summary $S --by mx --format json
+  golden query-summary-filters.txt "$TLSRPTDB" "${Q[@]}" summary --since 2026-11-19 --until 2026-11-22 \
     --domain example.org --domain example.com --by day --by domain
-  golden query-summary-type-filter.txt "$TLSRPTDB" $Q summary $S --result-type STS-policy-fetch-error
-  golden query-summary-reporter-filter.csv "$TLSRPTDB" $Q summary $S --reporter Google.Example --format csv
-  golden query-summary-mx-filter.txt "$TLSRPTDB" $Q summary $S --mx mx2.example.org --by reporter
-  golden query-summary-limit.txt "$TLSRPTDB" $Q summary $S --limit 2
+  golden query-summary-type-filter.txt "$TLSRPTDB" "${Q[@]}" summary $S --result-type STS-policy-fetch-error
+  golden query-summary-reporter-filter.csv "$TLSRPTDB" "${Q[@]}" summary $S --reporter Google.Example --format csv
+  golden query-summary-mx-filter.txt "$TLSRPTDB" "${Q[@]}" summary $S --mx mx2.example.org --by reporter
+  golden query-summary-limit.txt "$TLSRPTDB" "${Q[@]}" summary $S --limit 2
 
-  golden query-failures.txt "$TLSRPTDB" $Q failures
-  golden query-failures.json "$TLSRPTDB" $Q failures --format json
-  golden query-failures.csv "$TLSRPTDB" $Q failures --format csv
-  golden query-failures-filters.txt "$TLSRPTDB" $Q failures --since 2026-11-19T10:00:00Z \
+  golden query-failures.txt "$TLSRPTDB" "${Q[@]}" failures
+  golden query-failures.json "$TLSRPTDB" "${Q[@]}" failures --format json
+  golden query-failures.csv "$TLSRPTDB" "${Q[@]}" failures --format csv
+  golden query-failures-filters.txt "$TLSRPTDB" "${Q[@]}" failures --since 2026-11-19T10:00:00Z \
     --until 2026-11-22T23:00:00+02:00 --domain example.org
-  golden query-failures-reporter.txt "$TLSRPTDB" $Q failures --reporter corp.mail.example --limit 1
-  golden query-failures-type-mx.txt "$TLSRPTDB" $Q failures --result-type certificate-host-mismatch --mx MX2.example.org
+  golden query-failures-reporter.txt "$TLSRPTDB" "${Q[@]}" failures --reporter corp.mail.example --limit 1
+  golden query-failures-type-mx.txt "$TLSRPTDB" "${Q[@]}" failures --result-type certificate-host-mismatch --mx MX2.example.org
 
-  golden query-reports.txt "$TLSRPTDB" $Q reports
-  golden query-reports.json "$TLSRPTDB" $Q reports --format json
-  golden query-reports.csv "$TLSRPTDB" $Q reports --format csv
-  golden query-reports-filters.txt "$TLSRPTDB" $Q reports --domain example.org --since 2026-11-22
-  golden query-reports-type.txt "$TLSRPTDB" $Q reports --result-type tlsa-invalid
+  golden query-reports.txt "$TLSRPTDB" "${Q[@]}" reports
+  golden query-reports.json "$TLSRPTDB" "${Q[@]}" reports --format json
+  golden query-reports.csv "$TLSRPTDB" "${Q[@]}" reports --format csv
+  golden query-reports-filters.txt "$TLSRPTDB" "${Q[@]}" reports --domain example.org --since 2026-11-22
+  golden query-reports-type.txt "$TLSRPTDB" "${Q[@]}" reports --result-type tlsa-invalid
 }
 for f in query-summary.json query-failures.json query-reports.json query-summary-mx.json; do
   check "$f parses as JSON" json_ok "$EXPECTED/$f"
@@ -47,7 +47,7 @@ done
 # --- the counting rule ---------------------------------------------------------------------------
 # Microsoft: the same 17 sessions under an sts and a tlsa policy count once
 is "sts+tlsa for one domain counted once" \
-  "$("$TLSRPTDB" $Q summary --since 2026-11-21 --until 2026-11-21 --format csv | tail -n 1 | tr -d '\r')" \
+  "$("$TLSRPTDB" "${Q[@]}" summary --since 2026-11-21 --until 2026-11-21 --format csv | tail -n 1 | tr -d '\r')" \
   "example.org,17,0,0.0000,1,"
 is "the daily_summary view uses the same rule" \
   "$(sql "$db" "SELECT successful, failed FROM daily_summary WHERE report_day = '2026-11-21'")" "17|0"
@@ -112,11 +112,19 @@ q query
 is "query without a subcommand: 64" "$status" 64
 
 # --- access --------------------------------------------------------------------------------------
+if on_pg; then
+  q query --db "$(newdb_empty)" summary
+  is "a database without the schema: 66" "$status" 66
+  case $err in *"tlsrptdb upgrade"*) pass "without the schema: says how to create it" ;;
+    *) fail "without the schema: says how to create it ($err)" ;; esac
+fi
+if on_sqlite; then
 q query --db "$TESTTMP/none/reports.db" summary
 is "missing database: 66" "$status" 66
 case $err in *"tlsrptdb ingest creates it"*) pass "missing database: says how to create it" ;;
   *) fail "missing database: says how to create it ($err)" ;; esac
 [ ! -e "$TESTTMP/none" ]; is "missing database: nothing created" "$?" 0
+fi
 
 edb=$(newdb)
 printf 'From: a@example.org\nSubject: hi\n\nnot a report\n' >"$TESTTMP/note.eml"
@@ -131,6 +139,7 @@ for sub in summary failures reports; do
 done
 
 # read-only file and directory (as an unprivileged user when run as root)
+if on_sqlite; then
 rodir=$TESTTMP/ro
 mkdir "$rodir"
 ingest "$rodir/reports.db" "$SAMPLES/google.eml"
@@ -162,8 +171,41 @@ sleep 1
 q query --db "$wdb" reports --format csv
 is "query while ingest writes: works" "$status:$(echo "$out" | wc -l)" "0:2"
 wait "$writer"
+else
+# a writer holds an exclusive lock on a table (readers are not blocked)
+wdb=$(newdb)
+ingest "$wdb" "$SAMPLES/google.eml"
+sql "$wdb" "BEGIN; LOCK TABLE rejected IN EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT" >/dev/null &
+writer=$!
+sleep 1
+q query --db "$wdb" reports --format csv
+is "query while a writer holds a lock: works" "$status:$(echo "$out" | wc -l)" "0:2"
+wait "$writer"
+fi
+
+# --- PostgreSQL: the schema by upgrade, as the owner; a newer one refused ----------------------------
+if on_pg; then
+  udb=$(newdb_empty)
+  TLSRPTDB_PG_ROLE=tlsrpt_ingest q ingest --db "$udb" <"$SAMPLES/google.eml"
+  is "no schema: ingest (not the owner) defers, saying who may create it" \
+    "$status:$(printf '%s' "$err" | grep -c "as the database's owner")" "75:1"
+  q upgrade --db "$udb"
+  is "upgrade as the owner: schema 5" "$status:$out" "0:$udb: schema version 5"
+  q upgrade --db "$udb"
+  is "upgrade again: nothing to do" "$status:$out" "0:$udb: schema version 5"
+  for f in "$SAMPLES"/*.eml; do ingest "$udb" "$f"; done
+  golden query-summary.txt "$TLSRPTDB" query --db "$udb" summary $S
+  sql "$udb" "INSERT INTO tlsrptdb_version (version) VALUES (99)"
+  ingest "$udb" "$SAMPLES/google.eml"
+  is "a newer schema: ingest defers (75)" "$status:$(printf '%s' "$err" | grep -c 'newer than this program')" "75:1"
+  q query --db "$udb" summary
+  is "a newer schema: query exits 75" "$status" 75
+  TLSRPTDB_PG_ROLE=tlsrpt_read q upgrade --db "$(newdb_empty)"
+  is "upgrade as a reader: 75, saying who may" "$status:$(printf '%s' "$err" | grep -c "as the database's owner")" "75:1"
+fi
 
 # --- an older database: refused with a way out, then upgraded with its summaries back-filled ------
+if on_sqlite; then
 odb=$(newdb)
 for f in "$SAMPLES"/*.eml; do ingest "$odb" "$f"; done
 undo_step_5 "$odb"
@@ -203,9 +245,17 @@ is "schema 4: summary_policy_failures is exactly the sums of failures" \
   "$(sql "$tdb" "SELECT (SELECT count(*) FROM ($failure_sums EXCEPT SELECT policy_ref, result_type, receiving_mx, failed FROM summary_policy_failures)),
     (SELECT count(*) FROM (SELECT policy_ref, result_type, receiving_mx, failed FROM summary_policy_failures EXCEPT $failure_sums)),
     (SELECT count(*) FROM summary_policy_failures)")" "0|0|$(sql "$tdb" "SELECT count(*) FROM ($failure_sums)")"
+else
+  odb=$(newdb)
+  for f in "$SAMPLES"/*.eml; do ingest "$odb" "$f"; done
+fi # on_sqlite
 
 # --- prune (deleting reports) keeps the summaries right --------------------------------------------
-sql "$odb" "PRAGMA foreign_keys = ON; DELETE FROM reports WHERE reporter_key = 'google.example'"
+if on_sqlite; then
+  sql "$odb" "PRAGMA foreign_keys = ON; DELETE FROM reports WHERE reporter_key = 'google.example'"
+else
+  sql "$odb" "DELETE FROM reports WHERE reporter_key = 'google.example'"
+fi
 is "deleted report: its summary rows are gone" \
   "$(sql "$odb" "SELECT (SELECT count(*) FROM summary_sessions WHERE report_ref = 1), (SELECT count(*) FROM summary_policy_failures WHERE policy_ref = 1)")" "0|0"
 q query --db "$odb" summary $S --domain example.com --format csv
@@ -219,27 +269,35 @@ printf 'From: x@evil.example\nSubject: bad \377 byte, "q"\nMessage-ID: <evil@evi
 sed 's/id,with/second id,with/' "$TESTTMP/evil.json" >>"$TESTTMP/evil2.eml"
 ingest "$hdb" "$TESTTMP/evil2.eml"
 is "hostile reports stored" "$(sql "$hdb" "SELECT count(*) FROM reports")" "2"
-# invalid UTF-8 cannot come in through ingest (it makes text valid): put it there directly
-sql "$hdb" "UPDATE failures SET receiving_ip = CAST(x'3139322e302e32ff0a31' AS TEXT);
-  UPDATE reports SET report_id = CAST(x'62616420ff2062797465' AS TEXT) WHERE id = 2"
-for sub in "summary --since 2026-11-01 --by reporter" "failures" "reports"; do
-  name=$(echo "$sub" | cut -d' ' -f1)
-  # shellcheck disable=SC2086
-  {
-    golden "query-hostile-$name.txt" "$TLSRPTDB" query --db "$hdb" $sub
-    golden "query-hostile-$name.json" "$TLSRPTDB" query --db "$hdb" $sub --format json
-    golden "query-hostile-$name.csv" "$TLSRPTDB" query --db "$hdb" $sub --format csv
-  }
-  check "hostile $name: JSON parses" json_ok "$EXPECTED/query-hostile-$name.json"
-  if grep -q "$(printf '\033')" "$EXPECTED/query-hostile-$name.txt"; then fail "hostile $name: no ESC in text"
-  else pass "hostile $name: no ESC in text"; fi
-  if [ -n "$HAVE_PYTHON" ]; then
-    want=3; [ "$name" = summary ] && want=2 # both reports are from one reporter
-    is "hostile $name: CSV has a header and its rows, of one width" \
-      "$(csv_rows "$EXPECTED/query-hostile-$name.csv" | grep -c "^$want x [0-9]*\$")" "1"
-  fi
-done
-is "hostile text: one line per row" "$(grep -c 'evil' "$EXPECTED/query-hostile-failures.txt" | head -1)" "2"
+# hostile_goldens PREFIX : every listing of $hdb in every format, as tests/expected/PREFIX-*
+hostile_goldens () {
+  for sub in "summary --since 2026-11-01 --by reporter" "failures" "reports"; do
+    name=$(echo "$sub" | cut -d' ' -f1)
+    # shellcheck disable=SC2086
+    {
+      golden "$1-$name.txt" "$TLSRPTDB" query --db "$hdb" $sub
+      golden "$1-$name.json" "$TLSRPTDB" query --db "$hdb" $sub --format json
+      golden "$1-$name.csv" "$TLSRPTDB" query --db "$hdb" $sub --format csv
+    }
+    check "$1 $name: JSON parses" json_ok "$EXPECTED/$1-$name.json"
+    if grep -q "$(printf '\033')" "$EXPECTED/$1-$name.txt"; then fail "$1 $name: no ESC in text"
+    else pass "$1 $name: no ESC in text"; fi
+    if [ -n "$HAVE_PYTHON" ]; then
+      want=3; [ "$name" = summary ] && want=2 # both reports are from one reporter
+      is "$1 $name: CSV has a header and its rows, of one width" \
+        "$(csv_rows "$EXPECTED/$1-$name.csv" | grep -c "^$want x [0-9]*\$")" "1"
+    fi
+  done
+  is "$1 text: one line per row" "$(grep -c 'evil' "$EXPECTED/$1-failures.txt" | head -1)" "2"
+}
+hostile_goldens query-hostile-ingested
+# invalid UTF-8 cannot come in through ingest (it makes text valid): put it there directly (SQLite
+# only: PostgreSQL refuses it, so the PostgreSQL backend makes every value valid on the way in)
+if on_sqlite; then
+  sql "$hdb" "UPDATE failures SET receiving_ip = CAST(x'3139322e302e32ff0a31' AS TEXT);
+    UPDATE reports SET report_id = CAST(x'62616420ff2062797465' AS TEXT) WHERE id = 2"
+  hostile_goldens query-hostile
+fi
 
 # --- the subcommand is the first argument left after the options -----------------------------------
 q query --db "$db" --reporter reports summary $S --format csv

@@ -38,7 +38,7 @@ is "limit raised: --verbose" "$out" \
 rejected 1: removed from rejected
 reprocessed 1 rejected message: 1 removed from rejected, 0 kept (0 with a new reason); 1 report stored, 0 already stored"
 ingest "$db" "$SAMPLES/google.eml"
-is "then a repeat delivery is a duplicate" "$(sql "$db" "SELECT count(*), deliveries FROM reports")" "1|2"
+is "then a repeat delivery is a duplicate" "$(sql "$db" "SELECT count(*), max(deliveries) FROM reports")" "1|2"
 
 # a settings change: a domain that was not ours, then is
 db=$(newdb)
@@ -53,10 +53,10 @@ db=$(newdb)
 printf 'From: someone@example.org\nSubject: hello\n\nJust a note.\n' >"$TESTTMP/note.eml"
 ingest "$db" "$TESTTMP/note.eml"
 ingest "$db" "$SAMPLES/google.eml" --max-message-size 1K
-before=$(sql "$db" "SELECT group_concat(id || reason, '|') FROM rejected")
+before=$(sql "$db" "SELECT group_concat(id || reason, '|') FROM (SELECT id, reason FROM rejected ORDER BY id) AS r")
 reprocess "$db" --verbose
 is "not a report / truncated: both stay, as they were" \
-  "$(counts "$db") $(sql "$db" "SELECT group_concat(id || reason, '|') FROM rejected")" "0 0 0 2 $before"
+  "$(counts "$db") $(sql "$db" "SELECT group_concat(id || reason, '|') FROM (SELECT id, reason FROM rejected ORDER BY id) AS r")" "0 0 0 2 $before"
 case $out in *"rejected 2: truncated when it was kept: left as it is"*) pass "truncated: --verbose says why" ;;
   *) fail "truncated: --verbose says why ($out)" ;; esac
 
@@ -83,7 +83,7 @@ python3 "$SRCDIR/bench/gen-report.py" -n 3 --count 250 --out-dir "$TESTTMP/many"
 is "250 rejected by a limit" "$(counts "$db" | cut -d' ' -f1,4)" "0 250"
 reprocess "$db"
 is "250 reprocessed in batches" "$status|$(counts "$db" | cut -d' ' -f1,4)" "0|250 0"
-is "integrity" "$(sql "$db" "PRAGMA integrity_check")" "ok"
+on_sqlite && is "integrity" "$(sql "$db" "PRAGMA integrity_check")" "ok"
 
 # a missing database is not created
 reprocess "$TESTTMP/nowhere/reports.db"

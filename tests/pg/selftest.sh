@@ -4,7 +4,7 @@
 #
 # Starts a private server (installing PostgreSQL first where the gate allows, see lib.sh),
 # checks that it listens on its socket only and syncs commits as a production server does,
-# loads the draft schema (doc/schema-pg-draft.sql) as its owner, and checks that each role can
+# has `tlsrptdb upgrade` create the schema as its owner, and checks that each role can
 # do what its command needs and nothing more: ingest inserts and updates the columns of a
 # repeat delivery, never deletes; the reader only reads; the pruner deletes reports and
 # rejected messages, whose dependent rows follow; nobody but the owner changes the schema; no
@@ -35,8 +35,9 @@ fi
 is "no test role is a superuser or may make roles or databases" \
   "$(pg_psql "$PG_ADMIN" -c "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'tlsrpt%' AND rolname <> '$PG_ADMIN' AND (rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR rolreplication)")" 0
 
-# --- the schema, loaded by its owner ---
-check "the owner loads the draft schema" pg_load_schema "$SRCDIR/doc/schema-pg-draft.sql"
+# --- the schema, made by tlsrptdb upgrade as its owner ---
+check "the owner creates the schema (tlsrptdb upgrade)" \
+  pg_as tlsrpt_owner "$TLSRPTDB" upgrade --db "$(pg_conninfo tlsrpt_owner)"
 is "schema version" "$(pg_psql tlsrpt_read -c 'SELECT max(version) FROM tlsrptdb_version')" 5
 pg_try tlsrpt_owner "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
 is "the owner is no superuser" "$pg_out" f
@@ -58,14 +59,18 @@ new_report="INSERT INTO reports (reporter_key, report_id, report_day, raw_json, 
 can tlsrpt_ingest "insert a report, its policy, failure details and summaries" "BEGIN;
 $new_report;
 INSERT INTO policies (report_ref, policy_index, policy_type, policy_domain,
-  total_successful_session_count, total_failure_session_count)
-  VALUES (currval('reports_id_seq'), 0, 'sts', 'example.com', 5, 1);
+  total_successful_session_count, total_failure_session_count, domain)
+  VALUES (currval('reports_id_seq'), 0, 'sts', 'example.com', 5, 1, 'example.com');
 INSERT INTO failures (policy_ref, result_type, receiving_mx_hostname, failed_session_count)
   VALUES (currval('policies_id_seq'), 'certificate-expired', 'mx.example.com', 1);
-SELECT tlsrptdb_summarize(ARRAY[currval('reports_id_seq')]);
+INSERT INTO summary_sessions (report_ref, policy_domain, report_day, reporter_key, sts_successful,
+  sts_failed) VALUES (currval('reports_id_seq'), 'example.com', '2026-11-20', 'sender.example', 5, 1);
+INSERT INTO summary_policy_failures (policy_ref, result_type, receiving_mx, failed)
+  VALUES (currval('policies_id_seq'), 'certificate-expired', 'mx.example.com', 1);
+INSERT INTO report_warnings (report_ref, code, text) VALUES (currval('reports_id_seq'), 'array-bare', 'x');
 COMMIT"
-can tlsrpt_ingest "count a repeat delivery by ON CONFLICT" "$new_report ON CONFLICT ON CONSTRAINT reports_key
-  DO UPDATE SET deliveries = reports.deliveries + 1, last_received_at = excluded.last_received_at RETURNING deliveries"
+can tlsrpt_ingest "count a repeat delivery by ON CONFLICT" "$new_report ON CONFLICT
+  (md5(reporter_key), md5(report_id), content_sha256) DO UPDATE SET deliveries = reports.deliveries + 1, last_received_at = excluded.last_received_at RETURNING deliveries"
 is "the repeat is counted, not stored" "$pg_out" 2
 can tlsrpt_ingest "keep a rejected message, and count its repeat" "INSERT INTO rejected (received_at,
   last_received_at, reason, raw_message, message_size, fingerprint) VALUES (now(), now(), 'not a report', 'abcd', 4, '$sha')

@@ -10,7 +10,7 @@ export TESTTMP
 skip_all () { echo "# $*" >&2; exit 77; }
 # the test runs from / as the server's OS user (pg_as): its own path made absolute
 case $1 in /*) ;; *) set -- "$PWD/$1" "${@:2}" ;; esac
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SRCDIR/tests/pg/lib.sh"
 
 if ! (pg_gate) >/dev/null 2>&1; then
