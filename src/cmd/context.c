@@ -94,7 +94,9 @@ option_context (TrContext *ctx, gboolean *want_help)
 {
   const TrCommand *command = ctx->command;
   const GOptionEntry db_entries[] = {
-    TR_SETTING_OPTION ("db", TRUE, "Database file", "PATH"),
+    TR_SETTING_OPTION (
+        "db", TRUE, "The database: an SQLite file, or PostgreSQL (postgresql://... or key=value)",
+        "DB"),
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctx->config,
       "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
       "PATH" },
