@@ -27,7 +27,7 @@ usage (FILE *out)
   fprintf (out, "  %-10s %s\n", "help", "show the options of a command");
   fprintf (out,
            "\nOptions:\n  -h, --help     Show this help\n"
-           "  --version      Show the version\n\n"
+           "  -V, --version  Show the version (also: tlsrptdb version)\n\n"
            "\"%s help COMMAND\" shows the options of COMMAND; see tlsrptdb(1).\n",
            PACKAGE_NAME);
 }
@@ -36,7 +36,7 @@ static const TrCommand *
 find_command (const char *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (commands[i]->name, name) == 0)
+    if (g_ascii_strcasecmp (commands[i]->name, name) == 0)
       return commands[i];
   return NULL;
 }
@@ -62,7 +62,8 @@ main (int argc, char **argv)
       usage (stdout);
       return EX_OK;
     }
-  if (strcmp (argv[1], "--version") == 0)
+  if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "-V") == 0
+      || strcmp (argv[1], "version") == 0)
     {
       printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return EX_OK;

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "command.h"
+#include "log.h"
+#include "names.h"
 #include "query.h"
 #include "timespec.h"
 
@@ -34,7 +36,8 @@ copy_values (const char *option, char **given, gboolean host_name, char ***out, 
         {
           if (!tr_query_check_value (option, parts[j], host_name, error))
             return FALSE;
-          g_ptr_array_add (values, g_ascii_strdown (parts[j], -1));
+          g_ptr_array_add (values, host_name ? tr_name_normalize (parts[j])
+                                             : g_ascii_strdown (parts[j], -1));
         }
     }
   g_ptr_array_add (values, NULL);
@@ -56,7 +59,7 @@ typedef struct
 {
   char *since, *until, *limit;
   char **domains, **reporters, **types, **mxs, **warnings, **by;
-  gboolean authenticated;
+  gboolean authenticated, wide;
   QueryKind kind;
   TrQueryFilter filter;
   TrGroup groups[TR_N_GROUPS];
@@ -89,6 +92,8 @@ query_options (TrContext *ctx, GOptionGroup *group)
       "Only reports kept with this parse warning (its code, see tlsrptdb-query(1); repeatable)",
       "CODE" },
     { "limit", 'n', 0, G_OPTION_ARG_STRING, &o->limit, "At most N rows", "N" },
+    { "wide", 'W', 0, G_OPTION_ARG_NONE, &o->wide,
+      "Text: every column in full, whatever the terminal's width", NULL },
     { "by", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &o->by,
       "summary: group by day, domain, reporter, result-type or mx (repeatable; default domain)",
       "WHAT" },
@@ -181,7 +186,7 @@ query_prepare (TrContext *ctx, GError **error)
   TrQueryFilter *filter = &o->filter;
 
   filter->authenticated = o->authenticated;
-  if (!parse_kind (ctx->argv[1], &o->kind, error)
+  if ((ctx->argc > 1 && !parse_kind (ctx->argv[1], &o->kind, error))
       || !copy_values ("--domain", o->domains, TRUE, &filter->domains, error)
       || !copy_values ("--reporter", o->reporters, FALSE, &filter->reporters, error)
       || !copy_values ("--result-type", o->types, FALSE, &filter->result_types, error)
@@ -195,6 +200,14 @@ query_prepare (TrContext *ctx, GError **error)
           && (filter->until_day = tr_time_parse_day ("--until", o->until, ctx->now, error)) == NULL)
       || (o->limit != NULL && !parse_limit (o->limit, &filter->limit, error)))
     return FALSE;
+  if (filter->since_day != NULL && filter->until_day != NULL
+      && strcmp (filter->since_day, filter->until_day) > 0)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
+                   "--since %s is after --until %s: the range holds no day", filter->since_day,
+                   filter->until_day);
+      return FALSE;
+    }
   if (o->by != NULL && o->kind != QUERY_SUMMARY)
     {
       g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "--by: only \"query summary\" groups");
@@ -209,35 +222,83 @@ query_prepare (TrContext *ctx, GError **error)
   return TRUE;
 }
 
+/* say_empty - in text, that nothing matched, and in which range (stdout stays empty) */
+static void
+say_empty (const QueryOptions *o, const char *today)
+{
+  static const char *const what[] = { "no reports", "no failure details", "no reports" };
+  const TrQueryFilter *f = &o->filter;
+  gboolean filtered
+      = f->domains || f->reporters || f->result_types || f->mxs || f->warnings || f->authenticated;
+
+  if (f->since_day != NULL)
+    tr_log_warning ("%s between %s and %s%s", what[o->kind], f->since_day,
+                    f->until_day ? f->until_day : today, filtered ? " that match the filters" : "");
+  else if (f->until_day != NULL)
+    tr_log_warning ("%s up to %s%s", what[o->kind], f->until_day,
+                    filtered ? " that match the filters" : "");
+  else
+    tr_log_warning ("%s%s", what[o->kind], filtered ? " that match the filters" : " stored");
+}
+
+/* query_filter - the filter resolved against the database, with hints for what matches nothing */
+static gboolean
+query_filter (TrContext *ctx, QueryOptions *o, GError **error)
+{
+  g_autoptr (GPtrArray) hints = g_ptr_array_new_with_free_func (g_free);
+
+  if (o->authenticated && ctx->settings.trusted_authserv_ids == NULL)
+    tr_log_warning ("--authenticated: no trusted-authserv-id is configured, so no report stored "
+                    "under this configuration is authenticated (see tlsrptdb(1))");
+  if (!tr_query_filter_resolve (ctx->store, &o->filter, hints, error))
+    return FALSE;
+  for (guint i = 0; i < hints->len; i++)
+    tr_log_warning ("%s", (const char *) g_ptr_array_index (hints, i));
+  return TRUE;
+}
+
 /* query_run - the question asked */
 static gboolean
 query_run (TrContext *ctx, GError **error)
 {
   QueryOptions *o = ctx->options;
+  g_autofree char *today = tr_time_day (ctx->now);
+  gboolean ok;
 
+  if (o->wide)
+    tr_printer_set_width (ctx->printer, 0);
+  if (!query_filter (ctx, o, error))
+    return FALSE;
   switch (o->kind)
     {
       case QUERY_SUMMARY:
-        return tr_query_summary (ctx->store, &o->filter, o->groups, o->n_groups, ctx->printer,
-                                 error);
+        ok = tr_query_summary (ctx->store, &o->filter, o->groups, o->n_groups, today, ctx->printer,
+                               error);
+        break;
       case QUERY_FAILURES:
-        return tr_query_failures (ctx->store, &o->filter, ctx->printer, error);
+        ok = tr_query_failures (ctx->store, &o->filter, ctx->printer, error);
+        break;
       case QUERY_REPORTS:
       default:
-        return tr_query_reports (ctx->store, &o->filter, ctx->printer, error);
+        ok = tr_query_reports (ctx->store, &o->filter, ctx->printer, error);
+        break;
     }
+  if (ok && tr_printer_rows (ctx->printer) == 0 && tr_printer_for_people (ctx->printer))
+    say_empty (o, today);
+  return ok;
 }
 
 const TrCommand tr_command_query = {
   .name = "query",
-  .parameter = "summary|failures|reports",
+  .parameter = "[summary|failures|reports]",
   .summary = "summary, failures or reports: answer questions from the database",
-  .description = "summary: successful and failed sessions and the failure rate per group; "
+  .description = "summary (the default): successful and failed sessions and the failure rate "
+                 "per group; "
                  "failures: the failure details, newest first; reports: one line per stored "
                  "report, newest first.  See tlsrptdb-query(1).",
   .flags = TR_COMMAND_SETTINGS | TR_COMMAND_FORMAT,
   .store = TR_COMMAND_READ,
-  .min_args = 1,
+  .min_args = 0,
   .max_args = 1,
   .options_size = sizeof (QueryOptions),
   .options = query_options,

@@ -26,9 +26,11 @@ typedef enum
 typedef enum
 {
   TR_COMMAND_NO_STORE,
-  TR_COMMAND_READ,   /* TR_STORE_READ_ONLY */
-  TR_COMMAND_WRITE,  /* TR_STORE_READ_WRITE */
-  TR_COMMAND_CREATE, /* TR_STORE_CREATE */
+  TR_COMMAND_READ,          /* TR_STORE_READ_ONLY */
+  TR_COMMAND_WRITE,         /* TR_STORE_READ_WRITE */
+  TR_COMMAND_CREATE,        /* TR_STORE_CREATE */
+  TR_COMMAND_READ_IF_THERE, /* TR_STORE_READ_ONLY, and no store when the default database is
+                             * missing (explain: it helps without one) */
 } TrCommandStore;
 
 typedef struct _TrContext TrContext;
@@ -63,6 +65,7 @@ struct _TrContext
   GDateTime *now;      /* when the command started, UTC: what every time option counts back from */
   TrSettings settings; /* defaults, the config file, then the options (TR_COMMAND_SETTINGS) */
   char *db;            /* the database to use: --db, $TLSRPTDB_DB, the config file, the default */
+  gboolean db_named;   /* ... one of the first three, not the default */
   TrStoreMode store_mode;
   TrStore *store;     /* opened by main as store_mode says (or NULL for TR_COMMAND_NO_STORE) */
   TrPrinter *printer; /* for TR_COMMAND_FORMAT: --format on stdout */

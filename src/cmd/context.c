@@ -84,6 +84,7 @@ load_settings (TrContext *ctx, GError **error)
         }
     }
   ctx->db = tr_db_path (db, ctx->settings.db);
+  ctx->db_named = db != NULL || g_getenv ("TLSRPTDB_DB") != NULL || ctx->settings.db != NULL;
   return TRUE;
 }
 
@@ -183,6 +184,9 @@ check_arguments (TrContext *ctx, GError **error)
   if (n < command->min_args)
     g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "expected %s (see %s help %s)",
                  command->parameter, PACKAGE_NAME, command->name);
+  else if (n > command->max_args && command->max_args == 1)
+    g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "expected one %s, got %u arguments",
+                 command->parameter, n);
   else if (n > command->max_args)
     g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "unexpected argument \"%s\"",
                  ctx->argv[command->max_args + 1]);
@@ -195,7 +199,7 @@ setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
 {
   const TrCommand *command = ctx->command;
   static const TrStoreMode modes[]
-      = { 0, TR_STORE_READ_ONLY, TR_STORE_READ_WRITE, TR_STORE_CREATE };
+      = { 0, TR_STORE_READ_ONLY, TR_STORE_READ_WRITE, TR_STORE_CREATE, TR_STORE_READ_ONLY };
   gboolean want_help = FALSE;
   g_autoptr (GOptionContext) oc = option_context (ctx, &want_help);
   g_autoptr (GError) local_error = NULL;
@@ -226,10 +230,13 @@ setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
     return FALSE;
   if ((command->flags & TR_COMMAND_SETTINGS) && !load_settings (ctx, error))
     return FALSE;
-  if (command->store != TR_COMMAND_NO_STORE
-      && (ctx->store = tr_store_open (ctx->db, ctx->store_mode, error)) == NULL)
-    return FALSE;
-  return TRUE;
+  if (command->store == TR_COMMAND_NO_STORE)
+    return TRUE;
+  ctx->store = tr_store_open (ctx->db, ctx->store_mode, error);
+  if (ctx->store == NULL && command->store == TR_COMMAND_READ_IF_THERE && !ctx->db_named
+      && g_error_matches (*error, TR_ERROR, TR_ERROR_NOT_FOUND))
+    g_clear_error (error); /* no database yet: the command does without */
+  return *error == NULL;
 }
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -33,9 +33,19 @@ gboolean tr_query_check_value (const char *option, const char *value, gboolean h
  * (report.h); TR_ERROR_USAGE naming the codes otherwise */
 gboolean tr_query_check_warnings (char **codes, GError **error);
 
-/* tr_query_summary - sessions per group over @groups (1 to TR_N_GROUPS of them) */
+/* tr_query_filter_resolve - replace the wildcards of filter->domains and filter->mxs
+ * ("*.example.org": the names under it) and the values of filter->reporters (a reporter key or
+ * an organization name, any case) by the names the database holds that they match; @hints (may
+ * be NULL) gets a line for each value that matches nothing (for reporters, with the known keys).
+ * A list that matches nothing selects nothing. */
+gboolean tr_query_filter_resolve (TrStore *store, TrQueryFilter *filter, GPtrArray *hints,
+                                  GError **error);
+
+/* tr_query_summary - sessions per group over @groups (1 to TR_N_GROUPS of them); grouped by
+ * day, every day from the filter's since_day (else the first day with a report) to its
+ * until_day (else @today, "YYYY-MM-DD") is listed, days without a report as such */
 gboolean tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *groups,
-                           guint n_groups, TrPrinter *printer, GError **error);
+                           guint n_groups, const char *today, TrPrinter *printer, GError **error);
 /* tr_query_failures - the failure details, newest first */
 gboolean tr_query_failures (TrStore *store, const TrQueryFilter *filter, TrPrinter *printer,
                             GError **error);

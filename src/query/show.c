@@ -18,7 +18,7 @@ static const TrColumn show_columns[] = {
   { "report_row", "Row", TR_COLUMN_NUMBER },
   { "reporter", "Reporter", TR_COLUMN_TEXT },
   { "report_id", "Report-ID", TR_COLUMN_TEXT },
-  { "report_id_synthesized", "Report-ID synthesized", TR_COLUMN_NUMBER },
+  { "report_id_synthesized", "Report-ID synthesized", TR_COLUMN_TEXT },
   { "organization_name", "Organization", TR_COLUMN_TEXT },
   { "contact_info", "Contact", TR_COLUMN_TEXT },
   { "start_datetime", "Start", TR_COLUMN_TEXT },
@@ -35,7 +35,7 @@ static const TrColumn show_columns[] = {
   { "deliveries", "Deliveries", TR_COLUMN_NUMBER },
   { "dkim_result", "DKIM", TR_COLUMN_TEXT },
   { "dkim_domain", "DKIM domain", TR_COLUMN_TEXT },
-  { "dkim_aligned", "DKIM aligned", TR_COLUMN_NUMBER },
+  { "dkim_aligned", "DKIM aligned", TR_COLUMN_TEXT },
   { "conflicts_with", "Conflicts with", TR_COLUMN_TEXT },
   { "report", "Report", TR_COLUMN_LONG, TRUE },
   { "received_via", "Received via", TR_COLUMN_TEXT },
@@ -196,7 +196,8 @@ on_stored (TrStoredReport *stored, gpointer data, GError **error)
   tr_printer_field_int (p, stored->row);
   tr_printer_field_str (p, r->reporter_key);
   tr_printer_field_str (p, r->report_id);
-  tr_printer_field_int (p, r->report_id_synthesized ? 1 : 0);
+  tr_printer_field (p);
+  tr_printer_bool (p, r->report_id_synthesized);
   tr_printer_field_str (p, r->organization_name);
   tr_printer_field_str (p, r->contact_info);
   tr_printer_field_str (p, r->start_datetime);
@@ -213,10 +214,11 @@ on_stored (TrStoredReport *stored, gpointer data, GError **error)
   tr_printer_field_int (p, stored->deliveries);
   tr_printer_field_str (p, r->dkim_result);
   tr_printer_field_str (p, r->dkim_domain);
+  tr_printer_field (p);
   if (r->dkim_aligned < 0)
-    tr_printer_field_null (p);
+    tr_printer_null (p);
   else
-    tr_printer_field_int (p, r->dkim_aligned);
+    tr_printer_bool (p, r->dkim_aligned == 1);
   tr_printer_field_str (p, conflicts);
   tr_printer_field_json (p, json, compact);
   tr_printer_field_str (p, stored->received_via);

@@ -41,6 +41,8 @@ typedef struct
   gboolean (*find_reports) (TrStore *store, const char *which, TrStoredReportFunc func,
                             gpointer data, GError **error);
   gboolean (*info) (TrStore *store, TrStoreInfo *info, GError **error);
+  gboolean (*each_name) (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                         GError **error);
 } TrStoreBackend;
 
 struct _TrStore

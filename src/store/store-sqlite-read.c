@@ -629,3 +629,31 @@ tr_sqlite_info (TrStore *base, TrStoreInfo *info, GError **error)
   info->schema_version = (guint) version;
   return TRUE;
 }
+
+/* tr_sqlite_each_name - the distinct names of @kind */
+gboolean
+tr_sqlite_each_name (TrStore *base, TrNameKind kind, TrNameFunc func, gpointer data, GError **error)
+{
+  static const char *const sql[] = {
+    [TR_NAME_DOMAIN] = "SELECT DISTINCT policy_domain, NULL FROM summary_sessions",
+    [TR_NAME_MX] = "SELECT DISTINCT receiving_mx, NULL FROM summary_policy_failures",
+    [TR_NAME_REPORTER]
+    = "SELECT reporter_key, organization_name FROM reports GROUP BY reporter_key,"
+      " organization_name",
+  };
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (store, sql[kind], error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = tr_sqlite_column_text (stmt, 0);
+
+      if (name != NULL && *name != '\0'
+          && !func (name, tr_sqlite_column_text (stmt, 1), data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading names", error);
+}

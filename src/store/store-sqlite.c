@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <grp.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -376,6 +378,51 @@ reopen_immutable (TrSqliteStore *store)
   return rc == SQLITE_OK;
 }
 
+/* owner_text - "mode 0640, owner tlsrpt:mail" of @st */
+static char *
+owner_text (const GStatBuf *st)
+{
+  struct passwd *pw = getpwuid (st->st_uid);
+  g_autofree char *user = pw ? g_strdup (pw->pw_name) : g_strdup_printf ("%u", (guint) st->st_uid);
+  struct group *gr = getgrgid (st->st_gid);
+  g_autofree char *group = gr ? g_strdup (gr->gr_name) : g_strdup_printf ("%u", (guint) st->st_gid);
+
+  return g_strdup_printf ("mode %04o, owner %s:%s", (guint) (st->st_mode & 07777), user, group);
+}
+
+/* permission_error - why @path cannot be opened (for writing with @writing) by this user, if
+ * the file system says so: TRUE with @error set then */
+static gboolean
+permission_error (const char *path, gboolean writing, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *user = g_get_user_name ();
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 && errno == EACCES)
+    g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                 "%s: permission denied: user %s cannot search a directory on the way to it", path,
+                 user);
+  else if (g_stat (path, &st) == 0 && g_access (path, writing ? R_OK | W_OK : R_OK) != 0)
+    {
+      g_autofree char *owner = owner_text (&st);
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: permission denied: user %s may not %s it (%s)", path, user,
+                   writing ? "write" : "read", owner);
+    }
+  else if (writing && g_stat (dir, &st) == 0 && g_access (dir, W_OK | X_OK) != 0)
+    {
+      g_autofree char *owner = owner_text (&st);
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: permission denied: user %s may not create files in %s (%s), where the "
+                   "database and its -wal and -shm files live",
+                   path, user, dir, owner);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* check_path - refuse what cannot be a database file: a URI, a device, a directory, a
  * symbolic link that leads nowhere (SQLite would create the file at its target, and its
  * -journal beside /dev/null).  *@exists says whether there is a file to open. */
@@ -391,7 +438,7 @@ check_path (const char *path, gboolean *exists, GError **error)
   else if (strstr (path, "://") != NULL || g_str_has_prefix (path, "file:"))
     why = "looks like a URI, not a file name: give the path of the database file";
   else if (g_lstat (path, &st) != 0)
-    return TRUE; /* a path to create */
+    return errno == ENOENT || !permission_error (path, FALSE, error); /* ENOENT: to create */
   else if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0)
     why = "a symbolic link to nothing";
   else if (S_ISDIR (st.st_mode))
@@ -444,7 +491,8 @@ open_read_only (TrSqliteStore *store, GError **error)
                          SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
 
   if (rc != SQLITE_OK)
-    return tr_sqlite_error (store, rc, "cannot open database", error);
+    return !permission_error (store->path, FALSE, error)
+           && tr_sqlite_error (store, rc, "cannot open database", error);
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_timeout (store->db, TR_STORE_BUSY_TIMEOUT_MS);
   if (check_readable (store, &local_error))
@@ -473,10 +521,13 @@ open_writer (TrSqliteStore *store, gboolean existed, GError **error)
   if (!existed && g_mkdir_with_parents (dir, 0750) != 0)
     {
       int saved_errno = errno;
-      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot create directory: %s", dir,
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: cannot create directory as user %s: %s", dir, g_get_user_name (),
                    g_strerror (saved_errno));
       return FALSE;
     }
+  if (permission_error (store->path, TRUE, error))
+    return FALSE;
   rc = sqlite3_open_v2 (store->path, &store->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
                             | SQLITE_OPEN_EXRESCODE,
@@ -604,4 +655,5 @@ static const TrStoreBackend sqlite_backend = {
   .each_report = tr_sqlite_each_report,
   .find_reports = tr_sqlite_find_reports,
   .info = tr_sqlite_info,
+  .each_name = tr_sqlite_each_name,
 };

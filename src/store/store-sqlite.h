@@ -89,3 +89,5 @@ gboolean tr_sqlite_each_report (TrStore *store, const TrQueryFilter *filter, TrR
 gboolean tr_sqlite_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                                  gpointer data, GError **error);
 gboolean tr_sqlite_info (TrStore *store, TrStoreInfo *info, GError **error);
+gboolean tr_sqlite_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                              GError **error);

@@ -307,6 +307,12 @@ tr_store_info (TrStore *store, TrStoreInfo *info, GError **error)
   return store->backend->info (store, info, error);
 }
 
+gboolean
+tr_store_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data, GError **error)
+{
+  return store->backend->each_name (store, kind, func, data, error);
+}
+
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
 char *
 tr_store_now (void)

@@ -312,6 +312,23 @@ gboolean tr_store_each_report (TrStore *store, const TrQueryFilter *filter, TrRe
 gboolean tr_store_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                                 gpointer data, GError **error);
 
+/* The kinds of names tr_store_each_name() lists. */
+typedef enum
+{
+  TR_NAME_DOMAIN,   /* domain keys of policies */
+  TR_NAME_MX,       /* receiving MX hosts of failure details, lower case */
+  TR_NAME_REPORTER, /* reporter keys, each with an organization name it was sent with */
+} TrNameKind;
+
+typedef gboolean (*TrNameFunc) (const char *name, const char *organization, gpointer data,
+                                GError **error);
+
+/* tr_store_each_name - the distinct names of @kind in the database, in no particular order
+ * (for a reporter key, once per organization name it came with, which may be NULL): what a
+ * wildcard or a name given to a filter is resolved against */
+gboolean tr_store_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                             GError **error);
+
 /* What the database holds, for monitoring (check, metrics). */
 typedef struct
 {
