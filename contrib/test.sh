@@ -14,6 +14,7 @@ setup () { # setup DIR [MESON OPTION...]
   if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null; else meson setup "$dir" "$@" >/dev/null; fi
 }
 setup build
+meson compile -C build >/dev/null # all targets: the reliability suite runs some that no meson test needs
 meson test -C build --print-errorlogs
 setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \

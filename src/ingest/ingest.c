@@ -64,7 +64,7 @@ decode_payload (const TrPayload *payload, const TrMailInfo *info, const char *re
       if (g_error_matches (*error, TR_ERROR, TR_ERROR_LIMIT)
           && (left->max_inflated_size < limits->max_inflated_size
               || left->max_json_values < limits->max_json_values))
-        g_prefix_error (error, "with the reports before it in this message: ");
+        g_prefix_error (error, "over what the reports before it in this message left of the limits: ");
       return NULL;
     }
   left->max_inflated_size -= MIN (left->max_inflated_size, g_bytes_get_size (report->raw_json));
@@ -191,23 +191,30 @@ take_report (TrMessage *message, TrReport *report)
 }
 
 /* check_cost - keep the reports of @message only if storing them costs no more than the
- * storage ratio allows for a message of its size: a message is kept in `rejected` instead */
+ * storage ratio allows for a message of its size: a message is kept in `rejected` instead.
+ * This reason decides the fate of the whole message, so it comes first, before the reasons
+ * of single parts (the list is cut at TR_REASON_MAX bytes). */
 static void
 check_cost (TrMessage *message, const TrLimits *limits, GString *reasons)
 {
   guint64 cost = 0, allowed;
+  g_autofree char *parts = NULL;
 
   for (guint i = 0; i < message->reports->len; i++)
     cost += storage_cost (g_ptr_array_index (message->reports, i));
   allowed = (guint64) limits->max_storage_ratio * message->message_size + TR_STORAGE_ALLOWANCE;
   if (cost <= allowed)
     return;
+  parts = g_strdup (reasons->str);
+  g_string_truncate (reasons, 0);
   add_reason (
       reasons,
       "reports too large for their message: storing them would take about %" G_GUINT64_FORMAT
       " bytes, more than %u times the %" G_GUINT64_FORMAT " bytes of the message "
       "(--max-storage-ratio) plus %u",
       cost, limits->max_storage_ratio, message->message_size, TR_STORAGE_ALLOWANCE);
+  if (*parts != '\0')
+    add_reason (reasons, "%s", parts);
   g_ptr_array_set_size (message->reports, 0);
   message->unusable = TRUE;
 }

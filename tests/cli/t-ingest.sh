@@ -146,7 +146,7 @@ ingest "$db" "$SRCDIR/tests/corpus/y_two_reports.eml" --max-inflated-size $(($1 
 is "inflated size of the whole message: exit 0" "$status" 0
 is "inflated size of the whole message: the first stored, the message kept for the second" \
   "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
-  "1|unusable report in part 3: with the reports before it in this message: inflated size exceeds $(($2 - 1)) bytes"
+  "1|unusable report in part 3: over what the reports before it in this message left of the limits: inflated size exceeds $(($2 - 1)) bytes"
 set --
 
 # --- where the database is ---------------------------------------------------------------------
