@@ -245,10 +245,25 @@ sync_directory (const char *dir)
     }
 }
 
-/* The modes of what we create, whatever the MTA's umask (Postfix: 077): the directory 0750
- * and the database 0640 (SQLite gives its -wal and -shm files the database's mode), so that
- * a group of administrators can read it (doc/schema.md, "Permissions"). */
+/* The modes of what we create, whatever the MTA's or web server's umask (Postfix: 077): the
+ * directory 0750 and the database 0640 (SQLite gives its -wal and -shm files the database's
+ * mode), so that a group of administrators can read it; in a shared directory the database is
+ * TR_STORE_SHARED_MODE (doc/schema.md, "Permissions"). */
 #define TR_STORE_UMASK (S_IWGRP | S_IRWXO)
+/* a database made in a directory that is set-group-ID and writable by its group (2770: the
+ * MTA's user and the web server's user both in that group) is 0660, so that each of them can
+ * write what the other made */
+#define TR_STORE_SHARED_MODE 0660
+
+/* shared_directory - whether @dir is set-group-ID and writable by its group */
+static gboolean
+shared_directory (const char *dir)
+{
+  GStatBuf st;
+
+  return g_stat (dir, &st) == 0 && S_ISDIR (st.st_mode) && (st.st_mode & S_ISGID)
+         && (st.st_mode & S_IWGRP);
+}
 
 /* configure_sqlite - process-wide settings, before SQLite's first use: no memory statistics
  * (nothing reads them, and keeping them takes a global mutex at every allocation) */
@@ -457,7 +472,8 @@ open_read_only (TrSqliteStore *store, GError **error)
   return check_readable (store, error);
 }
 
-/* open_writer - a read-write connection: WAL, the pragmas, the pending migrations.  Foreign
+/* open_writer - a read-write connection (a new database in a shared directory made
+ * group-writable): WAL, the pragmas, the pending migrations.  Foreign
  * keys are turned on after the migration: a step that builds a table again drops the old one,
  * which with foreign keys on would delete the rows that refer to it.  temp_store = MEMORY: the
  * statement journal of every row a statement upserts went to a file in /var/tmp, twenty writes
@@ -483,6 +499,14 @@ open_writer (TrSqliteStore *store, gboolean existed, GError **error)
                         NULL);
   if (rc != SQLITE_OK)
     return tr_sqlite_error (store, rc, "cannot open database", error);
+  /* before the -wal and -shm files exist, which take the database's mode */
+  if (!existed && shared_directory (dir) && g_chmod (store->path, TR_STORE_SHARED_MODE) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot make it group-writable: %s",
+                   store->path, g_strerror (saved_errno));
+      return FALSE;
+    }
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_timeout (store->db, TR_STORE_BUSY_TIMEOUT_MS);
   store->checkpoint_frames = TR_STORE_CHECKPOINT_FRAMES;
