@@ -352,6 +352,10 @@ rejected_line (TrRejectedOutcome outcome, const char *reason)
                                 reason);
       case TR_REJECTED_REPEAT:
         return g_strdup_printf ("rejected (kept before, delivery counted): %s", reason);
+      case TR_REJECTED_NOT_KEPT:
+        return g_strdup_printf ("rejected, not kept (`rejected` holds as many requests over "
+                                "HTTPS as --max-rejected-requests allows): %s",
+                                reason);
       case TR_REJECTED_KNOWN:
       default:
         return g_strdup_printf ("rejected (kept before): %s", reason);
@@ -395,6 +399,8 @@ tr_ingest_store (TrStore *store, const TrMessage *message, const TrArrival *arri
         return FALSE;
       if (outcome == TR_REJECTED_KEPT || outcome == TR_REJECTED_KEPT_WITHOUT_BYTES)
         result->rejected++;
+      else if (outcome == TR_REJECTED_NOT_KEPT)
+        result->not_kept++;
       else
         result->rejected_known++;
       g_ptr_array_add (result->lines, rejected_line (outcome, message->reason));

@@ -30,6 +30,7 @@ typedef struct
   guint authenticated;  /* repeats that recorded an authenticated delivery */
   guint rejected;       /* messages kept in `rejected` */
   guint rejected_known; /* messages in `rejected` already (their delivery counted, for ingest) */
+  guint not_kept;       /* requests over HTTPS not kept: their cap was reached */
   GPtrArray *lines;     /* of char *: one line per report or rejection, for --verbose and syslog */
 } TrIngestResult;
 
