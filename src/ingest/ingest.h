@@ -43,6 +43,14 @@ void tr_ingest_result_clear (TrIngestResult *result);
  * are not believed.  One message is one delivery: copies of a report in it are taken once. */
 TrMessage *tr_ingest_prepare (GBytes *message, guint64 message_size, const char *received_at,
                               const TrSettings *settings);
+/* tr_ingest_prepare_request - take apart the body of a request over HTTPS (tlsrptdb cgi), which
+ * is the report itself (gzip, zip or JSON, by its content whatever its media type), never a
+ * mail: no header of it is believed.  @content_encoding (the request's Content-Encoding, or
+ * NULL) is undone first (gzip).  The body is whole: one over the size limit is refused before.
+ * Never fails: what cannot be used is described in ->reason (->unusable when it is no usable
+ * report, not when it is out of scope); ->info is empty. */
+TrMessage *tr_ingest_prepare_request (GBytes *body, const char *content_encoding,
+                                      const char *received_at, const TrSettings *settings);
 void tr_message_free (TrMessage *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMessage, tr_message_free)
 
