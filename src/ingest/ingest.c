@@ -7,12 +7,14 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "decode.h"
 #include "error.h"
 #include "escape.h"
 #include "ingest.h"
+#include "log.h"
 #include "mail.h"
 #include "trust.h"
 #include "validate.h"
@@ -473,4 +475,43 @@ tr_ingest_store (TrStore *store, const TrMessage *message, const TrArrival *arri
       g_ptr_array_add (result->lines, rejected_line (outcome, message->reason));
     }
   return TRUE;
+}
+
+/* tr_ingest_store_durably - @message in one transaction of its own */
+gboolean
+tr_ingest_store_durably (TrStore *store, const TrMessage *message, const TrArrival *arrival,
+                         TrIngestResult *result, GError **error)
+{
+  if (!tr_store_begin (store, error))
+    return FALSE;
+  if (!tr_ingest_store (store, message, arrival, TRUE, result, error))
+    {
+      tr_store_rollback (store);
+      return FALSE;
+    }
+  if (result->stored == 0 && result->rejected == 0 && result->authenticated == 0)
+    return tr_store_commit_relaxed (store, error); /* only counted repeats */
+  return tr_store_commit (store, error);
+}
+
+/* tr_ingest_result_log - what storing did, to syslog (and on stdout with @print) */
+void
+tr_ingest_result_log (const TrIngestResult *result, const char *where, gboolean print)
+{
+  for (guint i = 0; i < result->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (result->lines, i);
+
+      tr_log_notice ("%s: %s", where, line);
+      if (print)
+        {
+          g_autofree char *shown = tr_escape_text (line);
+
+          printf ("%s\n", shown);
+        }
+    }
+  if (result->conflicts > 0)
+    tr_log_warning ("%s: %u report%s stored beside a report with the same reporter and report-id "
+                    "but other content: a conflict, see tlsrptdb query reports",
+                    where, result->conflicts, result->conflicts == 1 ? "" : "s");
 }

@@ -54,6 +54,17 @@ TrMessage *tr_ingest_prepare_request (GBytes *body, const char *content_encoding
 void tr_message_free (TrMessage *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrMessage, tr_message_free)
 
+/* tr_ingest_store_durably - tr_ingest_store (counting repeats) of @message alone, in one
+ * transaction of its own: whole or not at all, and durable when this returns TRUE (a commit that
+ * only counted repeats is relaxed: the reports were made durable before).  For the commands that
+ * take one message and answer for it: ingest, cgi. */
+gboolean tr_ingest_store_durably (TrStore *store, const TrMessage *message,
+                                  const TrArrival *arrival, TrIngestResult *result, GError **error);
+
+/* tr_ingest_result_log - what storing did, one line per report or rejection, to syslog as
+ * "@where: LINE" (and escaped on stdout with @print), and a warning for conflicts */
+void tr_ingest_result_log (const TrIngestResult *result, const char *where, gboolean print);
+
 /* tr_ingest_store - write @message's reports (or count repeats) and keep it in `rejected` when
  * it has a reason, inside the caller's transaction; a message in `rejected` already has its
  * delivery counted if @count_repeats (ingest), else is left alone (import, reprocess).
