@@ -115,6 +115,11 @@ cgi "$TESTTMP/scope.json" TLSRPTDB_CONFIG="$TESTTMP/scope.conf"
 is "a report about none of our domains: 403" "$code" 403
 is "... kept in rejected with the reason" \
   "$(sql "$db" "SELECT count(*) FROM rejected WHERE reason LIKE 'not our domain%' AND received_via = 'https'")" 1
+printf '[tlsrptdb]\ntrusted-authserv-id = mx.example.com\nrequire-dkim = true\n' >"$TESTTMP/dkim.conf"
+report_json cgi-dkim >"$TESTTMP/dkim.json"
+cgi "$TESTTMP/dkim.json" TLSRPTDB_CONFIG="$TESTTMP/dkim.conf"
+is "require-dkim: a report over HTTPS is never authenticated: 403, kept" \
+  "$code|$(sql "$db" "SELECT count(*) FROM rejected WHERE reason LIKE 'not authenticated%'")" "403|1"
 # reprocess takes it as a request again (never as a mail), and files it as having come over HTTPS
 "$TLSRPTDB" reprocess --db "$db" >/dev/null
 is "reprocess: the report now in scope is stored, as having come over HTTPS from its client" \
