@@ -10,8 +10,9 @@
 
 /* The commands, in the order "tlsrptdb --help" lists them. */
 static const TrCommand *const commands[] = {
-  &tr_command_ingest, &tr_command_import, &tr_command_reprocess, &tr_command_prune,
-  &tr_command_query,  &tr_command_show,   &tr_command_explain,   &tr_command_upgrade,
+  &tr_command_ingest,  &tr_command_import,  &tr_command_reprocess,
+  &tr_command_prune,   &tr_command_query,   &tr_command_show,
+  &tr_command_explain, &tr_command_upgrade, &tr_command_cgi,
 };
 
 static void
@@ -45,6 +46,17 @@ int
 main (int argc, char **argv)
 {
   const TrCommand *command = argc < 2 ? NULL : find_command (argv[1]);
+
+  /* Run by a web server (RFC 3875): the request is all there is.  The arguments are a
+   * stranger's (Apache makes a query string without '=' the arguments: "?prune+--older-than+1d"),
+   * so none is looked at.  A CGI script that runs tlsrptdb for other commands unsets the
+   * variable (tlsrptdb-cgi(1)). */
+  if (g_getenv ("GATEWAY_INTERFACE") != NULL)
+    {
+      static char *cgi_argv[] = { (char *) "cgi", NULL };
+
+      return tr_command_main (&tr_command_cgi, 1, cgi_argv);
+    }
 
   /* A delivery command (ingest) stays in the C locale whatever the environment: what it stores
    * must not depend on the MTA's locale (Postfix passes LANG=C, Exim none), and loading a locale

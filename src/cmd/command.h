@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "cgi.h"
 #include "error.h"
 #include "printer.h"
 #include "settings.h"
@@ -21,6 +22,7 @@ typedef enum
   TR_COMMAND_PIPELINE = 1 << 1, /* the pipeline's settings as options: scope, trust, limits */
   TR_COMMAND_FORMAT = 1 << 2,   /* prints through a TrPrinter: --format */
   TR_COMMAND_DELIVERY = 1 << 3, /* an MTA runs it: exit 0 or 75, syslog, C locale, crash = 75 */
+  TR_COMMAND_CGI = 1 << 4,      /* a web server runs it (RFC 3875): the outcome is an HTTP status */
 } TrCommandFlags;
 
 typedef enum
@@ -72,6 +74,7 @@ struct _TrContext
   char *config;       /* --config */
   char *format;       /* --format */
   GPtrArray *setting_pairs; /* options that are also config keys, as (key, value) pairs */
+  TrCgiRequest *request;    /* TR_COMMAND_CGI: the request, answered by main once run() ends */
 };
 
 /* tr_command_main - run @command with the arguments after "tlsrptdb" (@argv[0]: its name) and
@@ -94,3 +97,4 @@ gboolean tr_setting_option (const char *name, const char *value, gpointer data, 
 /* The commands (cmd-NAME.c). */
 extern const TrCommand tr_command_ingest, tr_command_import, tr_command_reprocess, tr_command_prune,
     tr_command_query, tr_command_show, tr_command_explain, tr_command_upgrade;
+extern const TrCommand tr_command_cgi;

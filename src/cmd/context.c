@@ -156,6 +156,7 @@ context_clear (TrContext *ctx)
   g_free (ctx->config);
   g_free (ctx->format);
   g_ptr_array_unref (ctx->setting_pairs);
+  g_clear_pointer (&ctx->request, tr_cgi_request_free);
 }
 
 /* tr_command_help - the usage and options of @command */
@@ -280,11 +281,34 @@ install_last_resort (const char *name)
 #endif
 }
 
-/* tr_command_main - run @command; the one place where an error becomes an exit status */
+/* cgi_answer - the answer of a CGI command (after the rest of the body was read): the status
+ * that @error maps to, or the command's own (201, 200); what went wrong is logged, to stderr
+ * (the web server's error log) only when the administrator can do something about it (5xx),
+ * else to syslog */
+static void
+cgi_answer (TrContext *ctx, const GError *error)
+{
+  TrCgiRequest *request = ctx->request;
+  int status = error != NULL ? tr_exit_code (error, TR_EXIT_MODE_CGI) : (int) request->status;
+  g_autofree char *where
+      = g_strdup_printf ("https %s", request->client_address ? request->client_address : "-");
+
+  if (status == 0)
+    status = 500; /* a command that did not say */
+  if (error != NULL && status >= 500)
+    tr_log_error (where, "%s: answered %d", error->message, status);
+  else if (error != NULL)
+    tr_log_notice ("%s: %s: answered %d", where, error->message, status);
+  tr_cgi_answer (request, (guint) status);
+}
+
+/* tr_command_main - run @command; the one place where an error becomes an exit status (or, for
+ * a CGI command, an HTTP status) */
 int
 tr_command_main (const TrCommand *command, int argc, char **argv)
 {
   gboolean delivery = (command->flags & TR_COMMAND_DELIVERY) != 0;
+  gboolean cgi = (command->flags & TR_COMMAND_CGI) != 0;
   TrExitMode mode = delivery ? TR_EXIT_MODE_DELIVERY : TR_EXIT_MODE_TOOL;
   g_autoptr (GError) error = NULL;
   gboolean done = FALSE;
@@ -292,11 +316,17 @@ tr_command_main (const TrCommand *command, int argc, char **argv)
 
   if (delivery)
     install_last_resort (command->name);
-  tr_log_open (command->name, delivery);
+  tr_log_open (command->name, delivery || cgi);
   context_init (&ctx, command);
+  if (cgi)
+    ctx.request = tr_cgi_request_new (NULL, STDIN_FILENO);
   if (setup (&ctx, argc, argv, &done, &error))
     command->run (&ctx, &error);
+  if (cgi && !done)
+    cgi_answer (&ctx, error); /* whatever happened: a CGI program always answers */
   context_clear (&ctx);
+  if (cgi)
+    return EX_OK; /* the answer is the outcome; web servers ignore the exit status */
   if (error != NULL)
     tr_log_error (NULL, "%s", error->message);
   return tr_exit_code (error, mode);

@@ -51,7 +51,8 @@ struct _TrStore
   char *name; /* the database as given */
   TrStoreMode mode;
   gboolean in_transaction;
-  guint64 rejected_budget; /* bytes of messages `rejected` may hold */
+  guint64 rejected_budget;   /* bytes of messages `rejected` may hold */
+  guint64 rejected_requests; /* rows of `rejected` that came over HTTPS */
 };
 
 /* tr_store_sqlite_open - the SQLite backend (store-sqlite.c): @path is a file name */

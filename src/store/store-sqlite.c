@@ -247,10 +247,25 @@ sync_directory (const char *dir)
     }
 }
 
-/* The modes of what we create, whatever the MTA's umask (Postfix: 077): the directory 0750
- * and the database 0640 (SQLite gives its -wal and -shm files the database's mode), so that
- * a group of administrators can read it (doc/schema.md, "Permissions"). */
+/* The modes of what we create, whatever the MTA's or web server's umask (Postfix: 077): the
+ * directory 0750 and the database 0640 (SQLite gives its -wal and -shm files the database's
+ * mode), so that a group of administrators can read it; in a shared directory the database is
+ * TR_STORE_SHARED_MODE (doc/schema.md, "Permissions"). */
 #define TR_STORE_UMASK (S_IWGRP | S_IRWXO)
+/* a database made in a directory that is set-group-ID and writable by its group (2770: the
+ * MTA's user and the web server's user both in that group) is 0660, so that each of them can
+ * write what the other made */
+#define TR_STORE_SHARED_MODE 0660
+
+/* shared_directory - whether @dir is set-group-ID and writable by its group */
+static gboolean
+shared_directory (const char *dir)
+{
+  GStatBuf st;
+
+  return g_stat (dir, &st) == 0 && S_ISDIR (st.st_mode) && (st.st_mode & S_ISGID)
+         && (st.st_mode & S_IWGRP);
+}
 
 /* configure_sqlite - process-wide settings, before SQLite's first use: no memory statistics
  * (nothing reads them, and keeping them takes a global mutex at every allocation) */
@@ -390,6 +405,18 @@ owner_text (const GStatBuf *st)
   return g_strdup_printf ("mode %04o, owner %s:%s", (guint) (st->st_mode & 07777), user, group);
 }
 
+/* companions_exist - whether the database @path and its -wal and -shm files all exist: then
+ * a writer needs no new file in their directory */
+static gboolean
+companions_exist (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS) && g_file_test (wal, G_FILE_TEST_EXISTS)
+         && g_file_test (shm, G_FILE_TEST_EXISTS);
+}
+
 /* permission_error - why @path cannot be opened (for writing with @writing) by this user, if
  * the file system says so: TRUE with @error set then */
 static gboolean
@@ -410,7 +437,8 @@ permission_error (const char *path, gboolean writing, GError **error)
                    "%s: permission denied: user %s may not %s it (%s)", path, user,
                    writing ? "write" : "read", owner);
     }
-  else if (writing && g_stat (dir, &st) == 0 && g_access (dir, W_OK | X_OK) != 0)
+  else if (writing && !companions_exist (path) && g_stat (dir, &st) == 0
+           && g_access (dir, W_OK | X_OK) != 0)
     {
       g_autofree char *owner = owner_text (&st);
       g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
@@ -505,7 +533,8 @@ open_read_only (TrSqliteStore *store, GError **error)
   return check_readable (store, error);
 }
 
-/* open_writer - a read-write connection: WAL, the pragmas, the pending migrations.  Foreign
+/* open_writer - a read-write connection (a new database in a shared directory made
+ * group-writable): WAL, the pragmas, the pending migrations.  Foreign
  * keys are turned on after the migration: a step that builds a table again drops the old one,
  * which with foreign keys on would delete the rows that refer to it.  temp_store = MEMORY: the
  * statement journal of every row a statement upserts went to a file in /var/tmp, twenty writes
@@ -534,6 +563,14 @@ open_writer (TrSqliteStore *store, gboolean existed, GError **error)
                         NULL);
   if (rc != SQLITE_OK)
     return tr_sqlite_error (store, rc, "cannot open database", error);
+  /* before the -wal and -shm files exist, which take the database's mode */
+  if (!existed && shared_directory (dir) && g_chmod (store->path, TR_STORE_SHARED_MODE) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot make it group-writable: %s",
+                   store->path, g_strerror (saved_errno));
+      return FALSE;
+    }
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_timeout (store->db, TR_STORE_BUSY_TIMEOUT_MS);
   store->checkpoint_frames = TR_STORE_CHECKPOINT_FRAMES;

@@ -52,6 +52,7 @@ tr_store_open (const char *db, TrStoreMode mode, GError **error)
   store->name = g_strdup (db);
   store->mode = mode;
   store->rejected_budget = G_MAXUINT64;
+  store->rejected_requests = G_MAXUINT64;
   return store;
 }
 
@@ -171,6 +172,12 @@ tr_store_set_rejected_budget (TrStore *store, guint64 bytes)
 }
 
 void
+tr_store_set_rejected_requests (TrStore *store, guint64 rows)
+{
+  store->rejected_requests = rows;
+}
+
+void
 tr_rejected_row_clear (TrRejectedRow *row)
 {
   g_clear_pointer (&row->raw, g_bytes_unref);
@@ -182,6 +189,9 @@ tr_rejected_row_clear (TrRejectedRow *row)
   g_free (row->mail_from);
   g_free (row->received_via);
   g_free (row->client_address);
+  g_free (row->media_type);
+  g_free (row->content_encoding);
+  g_free (row->user_agent);
   memset (row, 0, sizeof *row);
 }
 

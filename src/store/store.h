@@ -83,6 +83,11 @@ typedef struct
   const char *received_at;    /* "YYYY-MM-DDTHH:MM:SSZ" */
   const char *via;            /* "mail" or "https" */
   const char *client_address; /* the HTTPS client, or NULL */
+  /* the facts of an HTTPS request, kept with it in `rejected` instead of mail headers (NULL for
+   * mail, or when the request had none) */
+  const char *media_type;       /* Content-Type */
+  const char *content_encoding; /* Content-Encoding */
+  const char *user_agent;       /* User-Agent */
 } TrArrival;
 
 /* tr_store_add_report - insert @report (validated) with its mail facts (@info may be NULL), or
@@ -115,6 +120,8 @@ typedef enum
   TR_REJECTED_KEPT_WITHOUT_BYTES, /* a new row with its facts; the budget was full */
   TR_REJECTED_REPEAT,             /* it was there: its delivery was counted */
   TR_REJECTED_KNOWN,              /* it was there, and nothing was counted */
+  TR_REJECTED_NOT_KEPT,           /* a new request over HTTPS, not kept: the rows of `rejected`
+                                   * that came so reached their cap (tr_store_set_rejected_requests) */
 } TrRejectedOutcome;
 
 /* tr_store_add_rejected - keep @message in `rejected`, unless a message with the same
@@ -127,6 +134,11 @@ gboolean tr_store_add_rejected (TrStore *store, const TrRejectedMessage *message
 
 /* tr_store_set_rejected_budget - the bytes of messages `rejected` may hold in all */
 void tr_store_set_rejected_budget (TrStore *store, guint64 bytes);
+/* tr_store_set_rejected_requests - the rows of `rejected` that came over HTTPS (arrival->via
+ * "https") may number at most @rows: a new one beyond it is not kept (TR_REJECTED_NOT_KEPT).
+ * Anyone can POST, and a row kept without its bytes still costs its facts; mail is always kept
+ * (the MTA deletes its copy).  Default: no cap. */
+void tr_store_set_rejected_requests (TrStore *store, guint64 rows);
 
 /* One row of `rejected`. */
 typedef struct
@@ -145,6 +157,9 @@ typedef struct
   char *mail_from;
   char *received_via;
   char *client_address;
+  char *media_type; /* the facts of a request over HTTPS (TrArrival) */
+  char *content_encoding;
+  char *user_agent;
 } TrRejectedRow;
 
 void tr_rejected_row_clear (TrRejectedRow *row);

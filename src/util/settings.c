@@ -110,6 +110,7 @@ tr_settings_set (TrSettings *settings, const char *key, const char *value, gbool
     { "max-reports", FALSE, 10000, NULL, &l->max_reports, NULL },
     { "max-storage-ratio", FALSE, 100000, NULL, &l->max_storage_ratio, NULL },
     { "max-rejected-size", TRUE, G_MAXINT64, NULL, NULL, &l->max_rejected_size },
+    { "max-rejected-requests", FALSE, G_MAXINT64, NULL, NULL, &l->max_rejected_requests },
   };
   struct
   {

@@ -31,7 +31,7 @@ is "google sample: report columns" \
   "$(sql "$db" "SELECT reporter_key, report_day, deliveries, typeof(raw_json), received_at = last_received_at FROM reports")" \
   "google.example|2026-11-20|1|text|1"
 is "schema version and application id" \
-  "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "5 1414680660"
+  "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "6 1414680660"
 is "WAL mode" "$(sql "$db" "PRAGMA journal_mode")" "wal"
 is "failure counts sum" "$(sql "$db" "SELECT sum(failed_session_count) FROM failures")" \
   "$(sql "$db" "SELECT total_failure_session_count FROM policies")"

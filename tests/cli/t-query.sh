@@ -174,14 +174,14 @@ is "schema 2: query exits 75" "$status" 75
 case $err in *"tlsrptdb upgrade"*) pass "schema 2: says how to upgrade" ;; *) fail "schema 2: says how to upgrade ($err)" ;; esac
 q upgrade --db "$odb"
 is "upgrade: exit 0" "$status" 0
-is "upgrade: schema 5" "$(sql "$odb" "PRAGMA user_version")" "5"
+is "upgrade: schema 6" "$(sql "$odb" "PRAGMA user_version")" "6"
 golden query-summary.txt "$TLSRPTDB" query --db "$odb" summary $S
 golden query-failures.csv "$TLSRPTDB" query --db "$odb" failures --format csv
 q upgrade --db "$TESTTMP/none2/reports.db"
 is "upgrade of a missing database: 66" "$status" 66
 
 # --- a schema-3 database (failure summaries kept by a trigger) is not read until it is upgraded
-# (the reads use what step 5 adds); ingest takes it to 5, where the store writes the summaries:
+# (the reads use what step 5 adds); ingest takes it to the latest, where the store writes the summaries:
 # one row per policy, result type and MX, never counted twice
 tdb=$(newdb)
 for f in "$SAMPLES"/*.eml; do ingest "$tdb" "$f"; done
@@ -195,8 +195,8 @@ q query --db "$tdb" summary $S
 is "schema 3: query exits 75 and says how to upgrade" "$status:$(echo "$err" | grep -c 'tlsrptdb upgrade')" "75:1"
 report_json schema3-upgrade >"$TESTTMP/schema3.json"
 ingest "$tdb" "$TESTTMP/schema3.json"
-is "schema 3: the next ingest upgrades to 5 and drops the trigger" \
-  "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "5|0"
+is "schema 3: the next ingest upgrades to 6 and drops the trigger" \
+  "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "6|0"
 failure_sums="SELECT policy_ref, coalesce(result_type, '(none)'), lower(coalesce(receiving_mx_hostname, '')),
   sum(coalesce(failed_session_count, 0)) FROM failures GROUP BY 1, 2, 3"
 is "schema 4: summary_policy_failures is exactly the sums of failures" \
