@@ -604,4 +604,7 @@ static const TrStoreBackend sqlite_backend = {
   .each_report = tr_sqlite_each_report,
   .find_reports = tr_sqlite_find_reports,
   .info = tr_sqlite_info,
+  .each_source = tr_sqlite_each_source,
+  .each_policy = tr_sqlite_each_policy,
+  .each_rejected = tr_sqlite_each_rejected,
 };
