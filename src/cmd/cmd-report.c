@@ -10,6 +10,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "atomic-file.h"
 #include "report-page.h"
@@ -47,11 +50,22 @@ report_free_options (gpointer options)
   g_free (o->output);
 }
 
+/* report_prepare - the window; an --output that is there must be a regular file: it is
+ * replaced by a rename, which would replace a device such as /dev/null or /dev/stdout too */
 static gboolean
 report_prepare (TrContext *ctx, GError **error)
 {
   ReportOptions *o = ctx->options;
+  GStatBuf st;
 
+  if (o->output != NULL && g_stat (o->output, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
+                   "--output %s: not a regular file (it would be replaced; leave --output out "
+                   "to write to stdout)",
+                   o->output);
+      return FALSE;
+    }
   return tr_window_options_apply (&o->window, ctx->now, DEFAULT_SPAN, error);
 }
 

@@ -81,10 +81,11 @@ tr_digest_status_line (GString *out, const TrOverview *ov)
     }
 }
 
-/* wrapped - @text (ours) wrapped at 72 columns, each line indented by @indent */
+/* wrapped - @text (ours) wrapped at 72 columns, after @first, the next lines indented as far */
 static void
-wrapped (GString *out, const char *text, const char *indent)
+wrapped (GString *out, const char *text, const char *first)
 {
+  g_autofree char *indent = g_strnfill (strlen (first), ' ');
   g_auto (GStrv) words = g_strsplit_set (text, " \n", -1);
   gsize column = 0;
 
@@ -96,8 +97,8 @@ wrapped (GString *out, const char *text, const char *indent)
         continue;
       if (column == 0 || column + 1 + len > 72)
         {
-          g_string_append_printf (out, "%s%s", column ? "\n" : "", indent);
-          column = strlen (indent);
+          g_string_append_printf (out, "%s%s", column ? "\n" : "", column ? indent : first);
+          column = strlen (first);
         }
       else
         {

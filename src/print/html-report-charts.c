@@ -51,7 +51,12 @@ day_table (GString *out, const TrOverview *ov, const gint64 *successful, const g
 {
   static const char *const titles[]
       = { "day", "#reports", "#successful", "#failed", "#failure rate", NULL };
+  gboolean any = FALSE;
 
+  for (guint i = 0; i < ov->n_days && !any; i++)
+    any = successful[i] > 0 || failed[i] > 0 || (reports != NULL && reports[i] > 0);
+  if (!any)
+    return;
   g_string_append (out, "<details>\n<summary>The data, by day</summary>\n<div class=\"wide\">"
                         "<table>\n");
   html_head_row (out, reports ? titles
