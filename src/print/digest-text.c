@@ -241,7 +241,7 @@ tr_digest_text (GString *out, const TrOverview *ov, const char *title)
   if (ov->reports == 0)
     g_string_append (out, "\nNo reports arrived for this window. If reports used to arrive, "
                           "the receiving\npipeline or the _smtp._tls TXT record may be broken.\n");
-  for (guint i = 0; i < ov->problems->len; i++)
+  for (guint i = 0; i < ov->problems->len && i < TR_OVERVIEW_PROBLEMS; i++)
     {
       const TrOverviewProblem *p = g_ptr_array_index (ov->problems, i);
 
@@ -249,6 +249,8 @@ tr_digest_text (GString *out, const TrOverview *ov, const char *title)
       problem (out, p);
       g_string_append_c (out, '\n');
     }
+  if (ov->problems->len > TR_OVERVIEW_PROBLEMS)
+    g_string_append_printf (out, "  and %u more\n", ov->problems->len - TR_OVERVIEW_PROBLEMS);
   if (ov->domains->len > 0)
     domains (out, ov);
   changes (out, ov);

@@ -126,7 +126,7 @@ tr_html_report_problems (GString *out, const TrOverview *ov)
   g_string_append (out, "<ul class=\"problems\">\n");
   if (ov->problems->len == 0)
     g_string_append (out, "<li><span class=\"lvl lvl-0\">OK</span>No problems found.</li>\n");
-  for (guint i = 0; i < ov->problems->len; i++)
+  for (guint i = 0; i < ov->problems->len && i < TR_OVERVIEW_PROBLEMS; i++)
     {
       const TrOverviewProblem *p = g_ptr_array_index (ov->problems, i);
 
@@ -147,6 +147,9 @@ tr_html_report_problems (GString *out, const TrOverview *ov)
         }
       g_string_append (out, "</li>\n");
     }
+  if (ov->problems->len > TR_OVERVIEW_PROBLEMS)
+    g_string_append_printf (out, "<li>and %u more (the tables below show them)</li>\n",
+                            ov->problems->len - TR_OVERVIEW_PROBLEMS);
   g_string_append (out, "</ul>\n");
 }
 

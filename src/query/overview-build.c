@@ -79,7 +79,7 @@ add_domain_type (guint domain, guint type, const Pair *p, gpointer data)
   if (d == NULL)
     return;
   g_array_append_val (d->types, c);
-  if (p->a > 0 && old->a == 0)
+  if (p->a > 0 && old->a == 0 && g_array_index (s->g->domain_acc, DomainAcc, domain).in_lookback)
     {
       g_ptr_array_add (d->new_types, (gpointer) c.name);
       t->is_new = TRUE;

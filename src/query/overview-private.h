@@ -27,12 +27,15 @@ typedef struct
   GPtrArray *names;
   const char *last; /* the last name asked for, and its id: rows of a report repeat them */
   guint last_id;
+  const char *cache[64]; /* a few names by a cheap hash of their bytes, and their ids: */
+  guint cache_id[64];    /* types, MX hosts and IPs repeat across the rows of a window */
 } Interner;
 
 typedef struct
 {
   gint64 successful, failed, reports, prev_successful, prev_failed, prev_reports;
   gboolean in_window, in_prev;
+  gboolean in_lookback;        /* had reports in the TR_OVERVIEW_NEW_TYPE_DAYS before the window */
   int last_day, prev_last_day; /* julian days; 0: none */
   int policy_day[3];           /* per policy class: the day of the newest policy kept */
   const char *policy[3];

@@ -98,11 +98,23 @@ intern (Gather *g, Interner *in, const char *name)
 {
   gpointer id;
   const char *kept;
+  gsize len, slot;
 
   if (name == NULL)
     name = "";
   if (in->last != NULL && strcmp (in->last, name) == 0)
     return in->last_id;
+  len = strlen (name);
+  slot = len == 0 ? 0
+                  : (len * 31 + (guchar) name[0] + (guchar) name[len - 1] * 7
+                     + (guchar) name[len / 2] * 13)
+                        & 63;
+  if (in->cache[slot] != NULL && strcmp (in->cache[slot], name) == 0)
+    {
+      in->last = in->cache[slot];
+      in->last_id = in->cache_id[slot];
+      return in->last_id;
+    }
   id = g_hash_table_lookup (in->ids, name);
   if (id == NULL)
     {
@@ -113,6 +125,8 @@ intern (Gather *g, Interner *in, const char *name)
     }
   in->last_id = GPOINTER_TO_UINT (id) - 1;
   in->last = g_ptr_array_index (in->names, in->last_id);
+  in->cache[slot] = in->last;
+  in->cache_id[slot] = in->last_id;
   return in->last_id;
 }
 
@@ -269,6 +283,15 @@ on_session (const TrSessionRow *row, gpointer data, GError **error)
     p->b = tr_count_add (p->b, failed);
     r->days += new_day;
   }
+  return TRUE;
+}
+
+/* on_lookback_session - a report of a domain in the days before the window, whose result
+ * types are the old ones: only a domain seen then can have a new one */
+static gboolean
+on_lookback_session (const TrSessionRow *row, gpointer data, GError **error)
+{
+  domain_acc (data, row->domain)->in_lookback = TRUE;
   return TRUE;
 }
 
@@ -450,7 +473,8 @@ gather_before (Gather *g, TrStore *store, const TrQueryFilter *filter, GError **
   ok = tr_store_each_session (store, &before, on_session, g, error);
   types_since = g_strdup (julian_text (g, g->since - (int) TR_OVERVIEW_NEW_TYPE_DAYS));
   before.since_day = types_since;
-  ok = ok && tr_store_each_source (store, &before, on_source, g, error);
+  ok = ok && tr_store_each_session (store, &before, on_lookback_session, g, error)
+       && tr_store_each_source (store, &before, on_source, g, error);
   flush_report (g);
   g->previous = FALSE;
   return ok;

@@ -43,11 +43,20 @@ judge_domain (TrOverview *ov, const TrOverviewDomain *d)
     add (ov, rate >= RATE_CRITICAL ? TR_LEVEL_CRITICAL : TR_LEVEL_WARNING, d->name,
          g_strdup_printf ("%.1f%% of %" G_GINT64_FORMAT " sessions failed", 100.0 * rate, all),
          NULL);
-  for (guint i = 0; i < d->new_types->len; i++)
-    add (ov, enforced ? TR_LEVEL_CRITICAL : TR_LEVEL_WARNING, d->name,
-         g_strdup_printf ("a new kind of failure (none in the %u days before):",
-                          TR_OVERVIEW_NEW_TYPE_DAYS),
-         g_ptr_array_index (d->new_types, i));
+  if (d->new_types->len > 0)
+    {
+      g_autoptr (GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < d->new_types->len; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "",
+                                (const char *) g_ptr_array_index (d->new_types, i));
+      add (ov, enforced ? TR_LEVEL_CRITICAL : TR_LEVEL_WARNING, d->name,
+           g_strdup_printf ("%s (none in the %u days before):",
+                            d->new_types->len == 1 ? "a new kind of failure"
+                                                   : "new kinds of failure",
+                            TR_OVERVIEW_NEW_TYPE_DAYS),
+           names->str);
+    }
   if (d->silent)
     add (ov, TR_LEVEL_CRITICAL, d->name,
          g_strdup_printf ("no report since %s", d->last_day ? d->last_day : "the window began"),

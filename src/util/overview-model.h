@@ -19,8 +19,12 @@
 #define TR_OVERVIEW_TOP 25u           /* MX hosts and sending IPs listed */
 #define TR_OVERVIEW_FAILURES 50u      /* newest failure details listed */
 #define TR_OVERVIEW_REJECTED 50u      /* newest rejected messages listed */
+#define TR_OVERVIEW_PROBLEMS 25u      /* problems listed (the worst first), the rest counted */
 #define TR_OVERVIEW_NEW_TYPE_DAYS 30u /* a result type is new if a domain had none of it before */
-#define TR_OVERVIEW_SILENT_DAYS 2u    /* report days without a report that make a silence */
+#define TR_OVERVIEW_SILENT_DAYS                                                                    \
+  3u /* the window's last report days without a report that                                        \
+      * make a silence: its end is usually today, whose                                            \
+      * reports come tomorrow */
 
 typedef struct
 {
@@ -37,7 +41,8 @@ typedef struct
                          * type in the window's last 30 days; NULL if none */
   const char *last_day; /* its newest report day in the window; NULL: none (see silent) */
   GArray *types;        /* of TrOverviewCount: its result types, most failed sessions first */
-  GPtrArray *new_types; /* names: its result types it had none of in the 30 days before */
+  GPtrArray *new_types; /* names: its result types it had none of in the 30 days before,
+                         * when it had reports then */
   gboolean silent;      /* reported before (in the window or the one before), not in the
                          * last TR_OVERVIEW_SILENT_DAYS days of the window */
   gint64 *day_successful, *day_failed; /* n_days each: only for the charted domains, else NULL */
