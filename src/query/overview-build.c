@@ -325,7 +325,8 @@ shape_reporters (Gather *g, Shape *s)
     }
   g_ptr_array_sort (rows, compare_by_sessions);
   shown = rows->len > TR_OVERVIEW_GRID_ROWS ? TR_OVERVIEW_GRID_ROWS - 1 : rows->len;
-  qsort (rows->pdata, shown, sizeof (gpointer), compare_reporters);
+  if (shown > 0) /* no pdata to pass to qsort otherwise */
+    qsort (rows->pdata, shown, sizeof (gpointer), compare_reporters);
   ov->n_grid_rows = MIN (rows->len, TR_OVERVIEW_GRID_ROWS);
   g_free (s->series_of);
   s->series_of = g_new (guint, n + 1);
