@@ -58,9 +58,9 @@ print("text", "TLSRPT CRITICAL - " in msgs[0].get_body(("plain",)).get_content()
 PY
 sed 's/^/# /' "$TESTTMP/read.out"
 is "two messages in the mailbox" "$(grep '^messages' "$TESTTMP/read.out")" "messages 2"
-is "the digest: valid MIME, both parts, the subject" "$(grep '^message' "$TESTTMP/read.out" | head -1)" \
+is "the digest: valid MIME, both parts, the subject" "$(grep '^message|' "$TESTTMP/read.out" | head -1)" \
   "message|multipart/alternative|['text/plain', 'text/html']|0|TLS reports, week 47: 4 domains with failures|auto-generated"
-is "a window without reports: mailed, saying so" "$(grep '^message' "$TESTTMP/read.out" | tail -1 | cut -d'|' -f2-5)" \
+is "a window without reports: mailed, saying so" "$(grep '^message|' "$TESTTMP/read.out" | tail -1 | cut -d'|' -f2-5)" \
   "multipart/alternative|['text/plain', 'text/html']|0|TLS reports, week 40: no reports"
 is "the HTML part is the report, byte for byte" "$(grep '^html' "$TESTTMP/read.out")" "html is the page True"
 is "the text part says what check would" "$(grep '^text' "$TESTTMP/read.out")" "text True"
