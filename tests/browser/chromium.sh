@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # chromium.sh [TLSRPTDB] - the report page in a real browser: Debian's chromium, headless, with
 # networking off (its own network namespace, and a proxy that only records), renders the page of
-# the samples, of a hostile database and of a year of 200 domains to PNG and PDF; no console
+# the samples, of a hostile database and of a year of 100 domains to PNG and PDF; no console
 # message, no request attempted, the DOM it built holds the domains and totals and no element or
 # attribute that came from the data (dom-check.py).  Installs chromium with apt when missing
 # (root, TLSRPTDB_TEST_MTA=1, as the MTA tests); skips otherwise.  SHOTS=DIR keeps the PNGs.
@@ -33,7 +33,7 @@ render () {
 python3 -c '
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", $port)); s.listen(16); s.settimeout(800)
+s.bind(("127.0.0.1", $port)); s.listen(16); s.settimeout(1500)
 log = open(sys.argv[1], "a")
 while True:
     try: c, _ = s.accept()
@@ -48,12 +48,12 @@ set -- --headless=new --no-sandbox --disable-gpu --hide-scrollbars --no-first-ru
   --disable-features=OptimizationHints,OptimizationGuideModelDownloading,NetworkTimeServiceQuerying,MediaRouter \
   --proxy-server=127.0.0.1:$port --proxy-bypass-list='<-loopback>' \
   --user-data-dir="$TESTTMP/profile-$name" --enable-logging=stderr --v=0
-timeout 240 chromium "\$@" --window-size=1000,1400 --screenshot="$TESTTMP/$name.png" "file://$page" 2>"$TESTTMP/$name.log1"
-timeout 240 chromium "\$@" --no-pdf-header-footer --print-to-pdf="$TESTTMP/$name.pdf" "file://$page" 2>"$TESTTMP/$name.log2"
-timeout 240 chromium "\$@" --dump-dom "file://$page" >"$TESTTMP/$name.dom" 2>"$TESTTMP/$name.log3"
+timeout 480 chromium "\$@" --window-size=1000,1400 --screenshot="$TESTTMP/$name.png" "file://$page" 2>"$TESTTMP/$name.log1"
+timeout 480 chromium "\$@" --no-pdf-header-footer --print-to-pdf="$TESTTMP/$name.pdf" "file://$page" 2>"$TESTTMP/$name.log2"
+timeout 480 chromium "\$@" --dump-dom "file://$page" >"$TESTTMP/$name.dom" 2>"$TESTTMP/$name.log3"
 SH
   : >"$TESTTMP/$name.proxy"
-  if [ -n "$isolated" ]; then timeout 800 unshare -n bash "$TESTTMP/run.sh"; else timeout 800 bash "$TESTTMP/run.sh"; fi
+  if [ -n "$isolated" ]; then timeout 1500 unshare -n bash "$TESTTMP/run.sh"; else timeout 1500 bash "$TESTTMP/run.sh"; fi
   is "$name: PNG" "$(head -c 8 "$TESTTMP/$name.png" 2>/dev/null | od -An -c | tr -d ' ')" '211PNG\r\n032\n'
   is "$name: PDF" "$(head -c 5 "$TESTTMP/$name.pdf" 2>/dev/null)" "%PDF-"
   # (chromium's own pages, chrome://, log to the console too: a slow machine's font warning)
@@ -88,8 +88,8 @@ dom hostile "<svg onload=alert(4)>.example" "</svg><script>alert(5)</script>" "<
 
 # a year of 200 domains
 ydb=$TESTTMP/year.db
-python3 "$SRCDIR/bench/gen-db.py" --tlsrptdb "$TLSRPTDB" "$ydb" --reports 20000 --failures 200000 \
-  --domains 200 --reporters 20 --days 365 --end-day 2026-11-30 >/dev/null
+python3 "$SRCDIR/bench/gen-db.py" --tlsrptdb "$TLSRPTDB" "$ydb" --reports 10000 --failures 100000 \
+  --domains 100 --reporters 20 --days 365 --end-day 2026-11-30 >/dev/null
 "$TLSRPTDB" report --db "$ydb" --since 2025-12-01 --until 2026-11-30 -o "$TESTTMP/year.html"
 total=$("$TLSRPTDB" query --db "$ydb" summary --since 2025-12-01 --until 2026-11-30 --format csv-exact \
   | awk -F, 'NR > 1 {s += $2 + $3} END {printf "%d", s}' | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
