@@ -86,7 +86,7 @@ printf 'From: "<script>alert(8)</script>" <x@evil.example>\nSubject: </svg><scri
 render hostile "$TESTTMP/hostile.html"
 dom hostile "<svg onload=alert(4)>.example" "</svg><script>alert(5)</script>" "</svg><script>alert(9)</script>"
 
-# a year of 200 domains
+# a year of 100 domains
 ydb=$TESTTMP/year.db
 python3 "$SRCDIR/bench/gen-db.py" --tlsrptdb "$TLSRPTDB" "$ydb" --reports 10000 --failures 100000 \
   --domains 100 --reporters 20 --days 365 --end-day 2026-11-30 >/dev/null
