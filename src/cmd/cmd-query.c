@@ -14,36 +14,9 @@
 #include "names.h"
 #include "query.h"
 #include "timespec.h"
+#include "window-options.h"
 
 #define DEFAULT_SUMMARY_SPAN "30d"
-
-/* copy_values - the values of a repeatable option, each checked and split at commas */
-static gboolean
-copy_values (const char *option, char **given, gboolean host_name, char ***out, GError **error)
-{
-  g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-
-  if (given == NULL)
-    return TRUE;
-  for (guint i = 0; given[i] != NULL; i++)
-    {
-      g_auto (GStrv) parts
-          = host_name ? g_strsplit (given[i], ",", -1) : g_strdupv ((char *[]){ given[i], NULL });
-
-      if (parts[0] == NULL && !tr_query_check_value (option, "", host_name, error))
-        return FALSE;
-      for (guint j = 0; parts[j] != NULL; j++)
-        {
-          if (!tr_query_check_value (option, parts[j], host_name, error))
-            return FALSE;
-          g_ptr_array_add (values, host_name ? tr_name_normalize (parts[j])
-                                             : g_ascii_strdown (parts[j], -1));
-        }
-    }
-  g_ptr_array_add (values, NULL);
-  *out = (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
-  return TRUE;
-}
 
 typedef enum
 {
@@ -187,11 +160,11 @@ query_prepare (TrContext *ctx, GError **error)
 
   filter->authenticated = o->authenticated;
   if ((ctx->argc > 1 && !parse_kind (ctx->argv[1], &o->kind, error))
-      || !copy_values ("--domain", o->domains, TRUE, &filter->domains, error)
-      || !copy_values ("--reporter", o->reporters, FALSE, &filter->reporters, error)
-      || !copy_values ("--result-type", o->types, FALSE, &filter->result_types, error)
-      || !copy_values ("--mx", o->mxs, TRUE, &filter->mxs, error)
-      || !copy_values ("--warning", o->warnings, FALSE, &filter->warnings, error)
+      || !tr_option_values ("--domain", o->domains, TRUE, &filter->domains, error)
+      || !tr_option_values ("--reporter", o->reporters, FALSE, &filter->reporters, error)
+      || !tr_option_values ("--result-type", o->types, FALSE, &filter->result_types, error)
+      || !tr_option_values ("--mx", o->mxs, TRUE, &filter->mxs, error)
+      || !tr_option_values ("--warning", o->warnings, FALSE, &filter->warnings, error)
       || !tr_query_check_warnings (filter->warnings, error))
     return FALSE;
   if ((o->since != NULL

@@ -43,6 +43,12 @@ typedef struct
   gboolean (*info) (TrStore *store, TrStoreInfo *info, GError **error);
   gboolean (*each_name) (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
                          GError **error);
+  gboolean (*each_source) (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                           gpointer data, GError **error);
+  gboolean (*each_policy) (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                           gpointer data, GError **error);
+  gboolean (*each_rejected) (TrStore *store, const TrQueryFilter *filter, TrRejectedFunc func,
+                             gpointer data, GError **error);
 } TrStoreBackend;
 
 struct _TrStore

@@ -657,3 +657,136 @@ tr_sqlite_each_name (TrStore *base, TrNameKind kind, TrNameFunc func, gpointer d
     }
   return read_error (store, rc, "reading names", error);
 }
+
+/* tr_sqlite_each_source - the failure details one by one, report by report: the join of
+ * tr_sqlite_each_detail over the failures table itself, with the normalisation that
+ * summary_policy_failures was written with (STMT_SUMMARIZE_FAILURES), so that the sums of
+ * these rows are the summed details */
+gboolean
+tr_sqlite_each_source (TrStore *base, const TrQueryFilter *filter, TrSourceFunc func, gpointer data,
+                       GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new (
+      "SELECT s.report_ref, s.day, p.domain, s.reporter, p.policy_type,"
+      " coalesce(f.result_type, '(none)'), lower(coalesce(f.receiving_mx_hostname, '')),"
+      " coalesce(f.sending_mta_ip, ''), coalesce(f.failed_session_count, 0)"
+      " FROM (SELECT s.report_ref, min(s.report_day) AS day, min(s.reporter_key) AS reporter");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " WHERE 1");
+  add_session_filters (sql, filter);
+  g_string_append (sql, " GROUP BY +s.report_ref) s CROSS JOIN policies p CROSS JOIN failures f"
+                        " WHERE p.report_ref = s.report_ref AND f.policy_ref = p.id");
+  if (filter->domains != NULL)
+    g_string_append (sql, IN_LIST ("p.domain", ":domains"));
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrSourceRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .domain = tr_sqlite_column_text (stmt, 2),
+        .reporter = tr_sqlite_column_text (stmt, 3),
+        .klass = tr_policy_class (tr_sqlite_column_text (stmt, 4)),
+        .result_type = tr_sqlite_column_text (stmt, 5),
+        .mx = tr_sqlite_column_text (stmt, 6),
+        .sending_ip = tr_sqlite_column_text (stmt, 7),
+        .failed = sqlite3_column_int64 (stmt, 8),
+      };
+
+      if (row.day == NULL || row.domain == NULL || row.reporter == NULL)
+        continue; /* as tr_sqlite_each_detail */
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading failure details", error);
+}
+
+/* tr_sqlite_each_policy - the policies of the reports the filter selects, through their
+ * session summary rows (one per report and domain key) */
+gboolean
+tr_sqlite_each_policy (TrStore *base, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
+                       GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new (
+      "SELECT s.report_ref, s.report_day, s.policy_domain, p.policy_type, p.policy_string");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " CROSS JOIN policies p WHERE p.report_ref = s.report_ref"
+                        " AND p.domain = s.policy_domain");
+  add_session_filters (sql, filter);
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrPolicyRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .domain = tr_sqlite_column_text (stmt, 2),
+        .policy_type = tr_sqlite_column_text (stmt, 3),
+        .policy_string = tr_sqlite_column_text (stmt, 4),
+      };
+
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading policies", error);
+}
+
+/* tr_sqlite_each_rejected - the rows of `rejected` delivered in the window, newest first,
+ * without their bytes.  There is no index on the times: `rejected` is small (bounded by
+ * --max-rejected-size), and a scan reads it once. */
+gboolean
+tr_sqlite_each_rejected (TrStore *base, const TrQueryFilter *filter, TrRejectedFunc func,
+                         gpointer data, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new (
+      "SELECT id, message_size, truncated, raw_dropped, received_at,"
+      " coalesce(last_received_at, received_at), deliveries, reason, message_id, subject,"
+      " mail_from, received_via, client_address FROM rejected WHERE 1");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (filter->since_day != NULL)
+    g_string_append (sql, " AND substr(coalesce(last_received_at, received_at), 1, 10) >= :since");
+  if (filter->until_day != NULL)
+    g_string_append (sql, " AND substr(received_at, 1, 10) <= :until");
+  g_string_append (sql, " ORDER BY coalesce(last_received_at, received_at) DESC, id DESC");
+  if (filter->limit >= 0)
+    g_string_append (sql, " LIMIT :limit");
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrRejectedRow row = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .message_size = (guint64) sqlite3_column_int64 (stmt, 1),
+        .truncated = sqlite3_column_int (stmt, 2),
+        .raw_dropped = sqlite3_column_int (stmt, 3),
+        .received_at = (char *) tr_sqlite_column_text (stmt, 4),
+        .last_received_at = (char *) tr_sqlite_column_text (stmt, 5),
+        .deliveries = sqlite3_column_int64 (stmt, 6),
+        .reason = (char *) tr_sqlite_column_text (stmt, 7),
+        .message_id = (char *) tr_sqlite_column_text (stmt, 8),
+        .subject = (char *) tr_sqlite_column_text (stmt, 9),
+        .mail_from = (char *) tr_sqlite_column_text (stmt, 10),
+        .received_via = (char *) tr_sqlite_column_text (stmt, 11),
+        .client_address = (char *) tr_sqlite_column_text (stmt, 12),
+      };
+
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading rejected messages", error);
+}

@@ -693,4 +693,7 @@ static const TrStoreBackend sqlite_backend = {
   .find_reports = tr_sqlite_find_reports,
   .info = tr_sqlite_info,
   .each_name = tr_sqlite_each_name,
+  .each_source = tr_sqlite_each_source,
+  .each_policy = tr_sqlite_each_policy,
+  .each_rejected = tr_sqlite_each_rejected,
 };

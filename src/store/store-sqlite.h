@@ -92,3 +92,9 @@ gboolean tr_sqlite_find_reports (TrStore *store, const char *which, TrStoredRepo
 gboolean tr_sqlite_info (TrStore *store, TrStoreInfo *info, GError **error);
 gboolean tr_sqlite_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
                               GError **error);
+gboolean tr_sqlite_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                                gpointer data, GError **error);
+gboolean tr_sqlite_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                                gpointer data, GError **error);
+gboolean tr_sqlite_each_rejected (TrStore *store, const TrQueryFilter *filter, TrRejectedFunc func,
+                                  gpointer data, GError **error);

@@ -285,6 +285,41 @@ tr_store_find_reports (TrStore *store, const char *which, TrStoredReportFunc fun
   return store->backend->find_reports (store, which, func, data, error);
 }
 
+/* backend_has - whether @store's backend implements an operation added after the first
+ * backends (the reads of report and digest); TR_ERROR_CONFIG if not */
+static gboolean
+backend_has (TrStore *store, gconstpointer op, GError **error)
+{
+  if (op == NULL)
+    g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "the %s backend cannot do this yet",
+                 store->backend->name);
+  return op != NULL;
+}
+
+gboolean
+tr_store_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func, gpointer data,
+                      GError **error)
+{
+  return backend_has (store, store->backend->each_source, error)
+         && store->backend->each_source (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
+                      GError **error)
+{
+  return backend_has (store, store->backend->each_policy, error)
+         && store->backend->each_policy (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_rejected (TrStore *store, const TrQueryFilter *filter, TrRejectedFunc func,
+                        gpointer data, GError **error)
+{
+  return backend_has (store, store->backend->each_rejected, error)
+         && store->backend->each_rejected (store, filter, func, data, error);
+}
+
 void
 tr_stored_report_free (TrStoredReport *stored)
 {

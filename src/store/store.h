@@ -306,6 +306,36 @@ typedef gboolean (*TrFailureFunc) (const TrFailureRow *row, gpointer data, GErro
 typedef gboolean (*TrReportFunc) (const TrReportRow *row, gpointer data, GError **error);
 typedef gboolean (*TrStoredReportFunc) (TrStoredReport *stored, gpointer data, GError **error);
 
+/* One failure detail with where it came from, normalised as the summed details are (result
+ * type "(none)", MX lower case or "", sending IP "" when the detail has none; a missing count 0).
+ */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;
+  const char *domain;
+  const char *reporter;
+  TrPolicyClass klass;
+  const char *result_type;
+  const char *mx;
+  const char *sending_ip;
+  gint64 failed;
+} TrSourceRow;
+
+/* The policy of one report and domain key, as the report described it. */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;
+  const char *domain;
+  const char *policy_type;   /* as sent, or NULL */
+  const char *policy_string; /* the policy-string array as JSON text, or NULL */
+} TrPolicyRow;
+
+typedef gboolean (*TrSourceFunc) (const TrSourceRow *row, gpointer data, GError **error);
+typedef gboolean (*TrPolicyFunc) (const TrPolicyRow *row, gpointer data, GError **error);
+typedef gboolean (*TrRejectedFunc) (const TrRejectedRow *row, gpointer data, GError **error);
+
 /* tr_store_each_session - the session summary rows of the reports that @filter selects (its
  * result types and MXs are not applied: sessions are not per detail), in no particular order */
 gboolean tr_store_each_session (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
@@ -343,6 +373,19 @@ typedef gboolean (*TrNameFunc) (const char *name, const char *organization, gpoi
  * wildcard or a name given to a filter is resolved against */
 gboolean tr_store_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
                              GError **error);
+/* tr_store_each_source - the failure details one by one (as each_detail reads them, before they
+ * are summed: with the sending IP), the rows of one report together; linear */
+gboolean tr_store_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                               gpointer data, GError **error);
+/* tr_store_each_policy - the policies of the reports that @filter selects (its domains, days,
+ * reporters, authenticated), in no particular order */
+gboolean tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                               gpointer data, GError **error);
+/* tr_store_each_rejected - the messages in `rejected` delivered (first or again) between
+ * filter->since_day and filter->until_day (their days of arrival, UTC), newest first, at most
+ * filter->limit, without their bytes; the other filters do not apply */
+gboolean tr_store_each_rejected (TrStore *store, const TrQueryFilter *filter, TrRejectedFunc func,
+                                 gpointer data, GError **error);
 
 /* What the database holds, for monitoring (check, metrics). */
 typedef struct
