@@ -65,6 +65,7 @@ load_settings (TrContext *ctx, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   const char *db = NULL;
+  TrSettingSource db_source;
 
   if (!tr_settings_load (&ctx->settings, ctx->config, error))
     return FALSE;
@@ -82,8 +83,16 @@ load_settings (TrContext *ctx, GError **error)
           g_prefix_error (error, "--");
           return FALSE;
         }
+      if (!append)
+        {
+          g_autofree char *option = g_strconcat ("--", key, NULL);
+
+          tr_settings_set_origin (&ctx->settings, key, TR_SOURCE_COMMAND_LINE, option);
+        }
     }
-  ctx->db = tr_db_path (db, ctx->settings.db);
+  ctx->db = tr_db_path (db, ctx->settings.db, &db_source);
+  if (db_source == TR_SOURCE_ENVIRONMENT || db_source == TR_SOURCE_DEFAULT)
+    tr_settings_set_origin (&ctx->settings, "db", db_source, "TLSRPTDB_DB");
   return TRUE;
 }
 
