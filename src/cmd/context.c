@@ -120,6 +120,8 @@ option_context (TrContext *ctx, gboolean *want_help)
   };
   GOptionContext *oc = g_option_context_new (command->parameter);
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, ctx, NULL);
+  g_autofree char *page = g_strdup_printf ("The manual: %s-%s(1) (man %s-%s).", PACKAGE_NAME,
+                                           command->name, PACKAGE_NAME, command->name);
 
   if (command->flags & TR_COMMAND_SETTINGS)
     g_option_group_add_entries (group, db_entries);
@@ -133,6 +135,7 @@ option_context (TrContext *ctx, gboolean *want_help)
   g_option_context_set_main_group (oc, group);
   g_option_context_set_help_enabled (oc, FALSE);
   g_option_context_set_summary (oc, command->description);
+  g_option_context_set_description (oc, page);
   return oc;
 }
 
