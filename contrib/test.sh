@@ -8,7 +8,7 @@
 # leaves the reliability suite out.
 set -eu
 cd "$(dirname "$0")/.."
-sh contrib/install-deps.sh
+sh contrib/install-deps.sh zsh mandoc # the completion and manual page tests use them too
 setup () { # setup DIR [MESON OPTION...]
   dir=$1; shift
   if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null; else meson setup "$dir" "$@" >/dev/null; fi

@@ -70,6 +70,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "help") == 0)
     {
+      if (argc >= 3 && strcmp (argv[2], "--complete") == 0) /* the shells' completion */
+        return tr_complete (commands, G_N_ELEMENTS (commands), argc - 3, argv + 3);
       if (argc < 3)
         {
           usage (stdout);

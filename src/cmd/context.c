@@ -169,20 +169,29 @@ context_clear (TrContext *ctx)
   g_ptr_array_unref (ctx->setting_pairs);
 }
 
-/* tr_command_help - the usage and options of @command */
-void
-tr_command_help (const TrCommand *command)
+/* tr_command_help_text - the usage and options of @command */
+char *
+tr_command_help_text (const TrCommand *command)
 {
   TrContext ctx = { 0 };
   gboolean want_help = FALSE;
   g_autoptr (GOptionContext) oc = NULL;
-  g_autofree char *help = NULL;
+  char *help;
 
   context_init (&ctx, command);
   oc = option_context (&ctx, &want_help);
   help = g_option_context_get_help (oc, TRUE, NULL);
-  fputs (help, stdout);
   context_clear (&ctx);
+  return help;
+}
+
+/* tr_command_help - the usage and options of @command */
+void
+tr_command_help (const TrCommand *command)
+{
+  g_autofree char *help = tr_command_help_text (command);
+
+  fputs (help, stdout);
 }
 
 /* check_arguments - the number of positional arguments */
