@@ -8,7 +8,7 @@
 # leaves the reliability suite out.
 set -eu
 cd "$(dirname "$0")/.."
-sh contrib/install-deps.sh tidy # tidy: t-report.sh validates the report page with it
+sh contrib/install-deps.sh tidy zsh mandoc # t-report.sh validates the report page with tidy; the completion and manual page tests use zsh and mandoc
 setup () { # setup DIR [MESON OPTION...]
   dir=$1; shift
   if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null; else meson setup "$dir" "$@" >/dev/null; fi

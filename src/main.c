@@ -11,8 +11,8 @@
 /* The commands, in the order "tlsrptdb --help" lists them. */
 static const TrCommand *const commands[] = {
   &tr_command_ingest, &tr_command_import, &tr_command_reprocess, &tr_command_prune,
-  &tr_command_query,  &tr_command_show,   &tr_command_explain,   &tr_command_upgrade,
-  &tr_command_report, &tr_command_digest, &tr_command_cgi,
+  &tr_command_query,  &tr_command_show,   &tr_command_explain,   &tr_command_report,
+  &tr_command_digest, &tr_command_upgrade, &tr_command_config,   &tr_command_cgi,
 };
 
 static void
@@ -82,6 +82,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "help") == 0)
     {
+      if (argc >= 3 && strcmp (argv[2], "--complete") == 0) /* the shells' completion */
+        return tr_complete (commands, G_N_ELEMENTS (commands), argc - 3, argv + 3);
       if (argc < 3)
         {
           usage (stdout);

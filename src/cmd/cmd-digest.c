@@ -155,7 +155,7 @@ const TrCommand tr_command_digest = {
   .parameter = NULL,
   .summary = "a ready-to-send mail of a window (default the last 7 days), for cron",
   .description = "Write an RFC 5322 message (multipart/alternative: a text summary and the HTML "
-                 "page of `report`) for `sendmail -t`.  See tlsrptdb-report(1).",
+                 "page of `report`) for `sendmail -t`.",
   .flags = TR_COMMAND_SETTINGS,
   .store = TR_COMMAND_READ,
   .min_args = 0,

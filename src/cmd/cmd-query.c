@@ -268,7 +268,7 @@ const TrCommand tr_command_query = {
   .description = "summary (the default): successful and failed sessions and the failure rate "
                  "per group; "
                  "failures: the failure details, newest first; reports: one line per stored "
-                 "report, newest first.  See tlsrptdb-query(1).",
+                 "report, newest first.",
   .flags = TR_COMMAND_SETTINGS | TR_COMMAND_FORMAT,
   .store = TR_COMMAND_READ,
   .min_args = 0,

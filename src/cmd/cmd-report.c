@@ -94,8 +94,7 @@ const TrCommand tr_command_report = {
   .description = "Write one self-contained HTML page (inline CSS and SVG, no script, nothing "
                  "fetched) with charts and tables of the reports of a window: sessions and "
                  "failures per day and per domain, result types with their fix, reporters, MX "
-                 "hosts and sending IPs, failure details and rejected mail.  See "
-                 "tlsrptdb-report(1).",
+                 "hosts and sending IPs, failure details and rejected mail.",
   .flags = TR_COMMAND_SETTINGS,
   .store = TR_COMMAND_READ,
   .min_args = 0,

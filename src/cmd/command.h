@@ -82,6 +82,14 @@ struct _TrContext
 int tr_command_main (const TrCommand *command, int argc, char **argv);
 /* tr_command_help - print the usage and options of @command on stdout */
 void tr_command_help (const TrCommand *command);
+/* tr_command_help_text - the same text (newly allocated) */
+char *tr_command_help_text (const TrCommand *command);
+
+/* tr_complete - for the shells' completion ("tlsrptdb help --complete WORD..."): print the
+ * words that may stand for the last of @words (the words after "tlsrptdb", the last one being
+ * completed, maybe empty), one per line, and return 0; nothing when a file name fits
+ * (cmd/complete.c) */
+int tr_complete (const TrCommand *const *commands, guint n_commands, int n_words, char **words);
 
 /* tr_setting_option - the GOptionArgFunc of every option that is also a config file key
  * (TR_SETTING_OPTION): kept in the context (the group's user data), since the command line wins
@@ -96,5 +104,5 @@ gboolean tr_setting_option (const char *name, const char *value, gpointer data, 
 
 /* The commands (cmd-NAME.c). */
 extern const TrCommand tr_command_ingest, tr_command_import, tr_command_reprocess, tr_command_prune,
-    tr_command_query, tr_command_show, tr_command_explain, tr_command_upgrade;
+    tr_command_query, tr_command_show, tr_command_explain, tr_command_upgrade, tr_command_config;
 extern const TrCommand tr_command_cgi, tr_command_report, tr_command_digest;

@@ -65,6 +65,7 @@ load_settings (TrContext *ctx, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   const char *db = NULL;
+  TrSettingSource db_source;
 
   if (!tr_settings_load (&ctx->settings, ctx->config, error))
     return FALSE;
@@ -82,9 +83,17 @@ load_settings (TrContext *ctx, GError **error)
           g_prefix_error (error, "--");
           return FALSE;
         }
+      if (!append)
+        {
+          g_autofree char *option = g_strconcat ("--", key, NULL);
+
+          tr_settings_set_origin (&ctx->settings, key, TR_SOURCE_COMMAND_LINE, option);
+        }
     }
-  ctx->db = tr_db_path (db, ctx->settings.db);
-  ctx->db_named = db != NULL || g_getenv ("TLSRPTDB_DB") != NULL || ctx->settings.db != NULL;
+  ctx->db = tr_db_path (db, ctx->settings.db, &db_source);
+  if (db_source == TR_SOURCE_ENVIRONMENT || db_source == TR_SOURCE_DEFAULT)
+    tr_settings_set_origin (&ctx->settings, "db", db_source, "TLSRPTDB_DB");
+  ctx->db_named = db_source != TR_SOURCE_DEFAULT;
   return TRUE;
 }
 
@@ -112,6 +121,8 @@ option_context (TrContext *ctx, gboolean *want_help)
   };
   GOptionContext *oc = g_option_context_new (command->parameter);
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, ctx, NULL);
+  g_autofree char *page = g_strdup_printf ("The manual: %s-%s(1) (man %s-%s).", PACKAGE_NAME,
+                                           command->name, PACKAGE_NAME, command->name);
 
   if (command->flags & TR_COMMAND_SETTINGS)
     g_option_group_add_entries (group, db_entries);
@@ -125,6 +136,7 @@ option_context (TrContext *ctx, gboolean *want_help)
   g_option_context_set_main_group (oc, group);
   g_option_context_set_help_enabled (oc, FALSE);
   g_option_context_set_summary (oc, command->description);
+  g_option_context_set_description (oc, page);
   return oc;
 }
 
@@ -159,20 +171,29 @@ context_clear (TrContext *ctx)
   g_clear_pointer (&ctx->request, tr_cgi_request_free);
 }
 
-/* tr_command_help - the usage and options of @command */
-void
-tr_command_help (const TrCommand *command)
+/* tr_command_help_text - the usage and options of @command */
+char *
+tr_command_help_text (const TrCommand *command)
 {
   TrContext ctx = { 0 };
   gboolean want_help = FALSE;
   g_autoptr (GOptionContext) oc = NULL;
-  g_autofree char *help = NULL;
+  char *help;
 
   context_init (&ctx, command);
   oc = option_context (&ctx, &want_help);
   help = g_option_context_get_help (oc, TRUE, NULL);
-  fputs (help, stdout);
   context_clear (&ctx);
+  return help;
+}
+
+/* tr_command_help - the usage and options of @command */
+void
+tr_command_help (const TrCommand *command)
+{
+  g_autofree char *help = tr_command_help_text (command);
+
+  fputs (help, stdout);
 }
 
 /* check_arguments - the number of positional arguments */

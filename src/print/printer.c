@@ -22,6 +22,12 @@ static const struct
   { "csv-exact", &tr_print_csv_class, FALSE },
 };
 
+const char *
+tr_printer_format_name (guint i)
+{
+  return i < G_N_ELEMENTS (formats) ? formats[i].name : NULL;
+}
+
 /* tr_printer_new - a printer of the format @name */
 TrPrinter *
 tr_printer_new (const char *name, FILE *out, guint width, GError **error)

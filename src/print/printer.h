@@ -54,6 +54,8 @@ typedef struct _TrPrinter TrPrinter;
 TrPrinter *tr_printer_new (const char *name, FILE *out, guint width, GError **error);
 /* TR_PRINTER_FORMATS - the names, for help texts */
 #define TR_PRINTER_FORMATS "text (default), json, csv, csv-exact"
+/* tr_printer_format_name - the name of the @i-th format, NULL past the last (completion) */
+const char *tr_printer_format_name (guint i);
 /* tr_printer_terminal_width - the width of stdout if it is a terminal ($COLUMNS, else the
  * TIOCGWINSZ size), else 0 */
 guint tr_printer_terminal_width (void);

@@ -23,6 +23,8 @@ typedef enum
 
 /* tr_query_parse_group - "day", "domain", "reporter", "result-type" or "mx" */
 gboolean tr_query_parse_group (const char *name, TrGroup *group, GError **error);
+/* tr_query_group_name - the name of @group, NULL past the last (completion) */
+const char *tr_query_group_name (guint group);
 
 /* tr_query_check_value - validate a filter value: a domain or host name for --domain and --mx
  * (letters, digits, "-", ".", "_", "*"), anything printable for the others.  TR_ERROR_USAGE. */

@@ -25,6 +25,12 @@ static const char *const group_names[TR_N_GROUPS] = {
   [TR_GROUP_MX] = "mx",
 };
 
+const char *
+tr_query_group_name (guint group)
+{
+  return group < TR_N_GROUPS ? group_names[group] : NULL;
+}
+
 /* tr_query_parse_group - a --by value */
 gboolean
 tr_query_parse_group (const char *name, TrGroup *group, GError **error)
