@@ -136,6 +136,7 @@ typedef struct
   guint64 message_size;
   gboolean truncated;
   gboolean raw_dropped; /* the bytes were not kept (the budget was full) */
+  guint64 kept_size;    /* the bytes of it kept (each_rejected, find_rejected) */
   char *received_at;
   char *last_received_at;
   gint64 deliveries;
@@ -158,6 +159,42 @@ gboolean tr_store_delete_rejected (TrStore *store, gint64 id, GError **error);
 /* tr_store_set_rejected_reason - change the reason of row @id.  Inside a transaction. */
 gboolean tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason,
                                        GError **error);
+
+/* What a listing, count or deletion of `rejected` selects (all optional). */
+typedef struct
+{
+  char *since_day; /* "YYYY-MM-DD": received (first delivery) on that day or later */
+  char *until_day; /* "YYYY-MM-DD": received on that day or earlier */
+  char *reason;    /* lower case: the reason holds it (ASCII letters compared case-insensitively) */
+  char *from;      /* lower case: the From header holds it (the same) */
+  gint64 below_id; /* only rows with a smaller id (0: all), to go on where a listing stopped */
+  gint64 limit;    /* rows at most; -1: no limit */
+} TrRejectedFilter;
+
+#define TR_REJECTED_FILTER_INIT                                                                    \
+  {                                                                                                \
+    .limit = -1                                                                                    \
+  }
+
+void tr_rejected_filter_clear (TrRejectedFilter *filter);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrRejectedFilter, tr_rejected_filter_clear)
+
+/* The callback of tr_store_each_rejected (the row is freed after it returns): return FALSE (with
+ * @error, or to stop early without one) to stop. */
+typedef gboolean (*TrRejectedFunc) (const TrRejectedRow *row, gpointer data, GError **error);
+
+/* tr_store_each_rejected - the rows of `rejected` that @filter selects, without their bytes,
+ * newest (highest id) first, at most filter->limit */
+gboolean tr_store_each_rejected (TrStore *store, const TrRejectedFilter *filter,
+                                 TrRejectedFunc func, gpointer data, GError **error);
+/* tr_store_count_rejected - how many rows @filter selects (its limit and below_id are not
+ * applied) and the bytes of their messages kept */
+gboolean tr_store_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                                  gint64 *kept_bytes, GError **error);
+/* tr_store_find_rejected - row @id of `rejected`, with its bytes if @with_raw; *@found is FALSE
+ * when there is none */
+gboolean tr_store_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                                 gboolean *found, GError **error);
 
 /* --- prune -------------------------------------------------------------------------------- */
 
