@@ -50,3 +50,19 @@ gboolean tr_query_show (TrStore *store, const char *which, TrPrinter *printer, g
  * for a terminal if @escape), one after the other */
 gboolean tr_query_show_raw (TrStore *store, const char *which, FILE *out, gboolean escape,
                             guint *found, GError **error);
+
+/* tr_query_rejected - the messages in `rejected` that @filter selects, newest first */
+gboolean tr_query_rejected (TrStore *store, const TrRejectedFilter *filter, TrPrinter *printer,
+                            GError **error);
+/* tr_query_rejected_begin_show - begin the document of rejected show; then one
+ * tr_query_rejected_show_row per message, and tr_printer_end */
+void tr_query_rejected_begin_show (TrPrinter *printer);
+/* tr_query_rejected_show_row - @row (from tr_store_find_rejected) with its header fields
+ * @headers (pairs of name and value, tr_mail_header_fields; may be NULL), @headers_left_out
+ * more not shown */
+void tr_query_rejected_show_row (TrPrinter *printer, const TrRejectedRow *row,
+                                 const GPtrArray *headers, guint headers_left_out);
+/* tr_query_rejected_note - for people (text): a note that messages received from @since_day to
+ * @until_day ("YYYY-MM-DD", either NULL: open) are kept in `rejected`, if there are any */
+gboolean tr_query_rejected_note (TrStore *store, const char *since_day, const char *until_day,
+                                 TrPrinter *printer, GError **error);

@@ -507,6 +507,9 @@ tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *gr
        && tr_store_each_detail (store, filter, on_detail, &sum, error);
   flush_report (&sum);
   ok = ok && (!sum.with_warnings || count_warnings (store, &sum, filter, error));
+  for (guint i = 0; ok && i < n_groups; i++)
+    if (groups[i] == TR_GROUP_REPORTER) /* a reporter whose reports fail may be in `rejected` */
+      ok = tr_query_rejected_note (store, filter->since_day, filter->until_day, printer, error);
   ok = ok && print_summary (&sum, filter, printer, error);
   g_hash_table_unref (sum.details);
   g_array_unref (sum.detail_list);
