@@ -14,6 +14,42 @@
 #include "escape.h"
 #include "query.h"
 
+/* What show and inspect print of a report, a member each.  A column says its name, title and
+ * kind; its field what it holds.  show prints a stored report as a row of show_columns;
+ * inspect prints the mail facts of a message in its row, and each report it holds (never
+ * stored) as a map of report_columns: the same members, through the same print_fields. */
+typedef enum
+{
+  FIELD_ROW,
+  FIELD_REPORTER,
+  FIELD_REPORT_ID,
+  FIELD_SYNTHESIZED,
+  FIELD_ORGANIZATION,
+  FIELD_CONTACT,
+  FIELD_START,
+  FIELD_END,
+  FIELD_DAY,
+  FIELD_MESSAGE_ID,
+  FIELD_SUBJECT,
+  FIELD_FROM,
+  FIELD_DATE,
+  FIELD_REPORT_DOMAIN,
+  FIELD_SUBMITTER,
+  FIELD_RECEIVED,
+  FIELD_LAST_RECEIVED,
+  FIELD_DELIVERIES,
+  FIELD_DKIM_RESULT,
+  FIELD_DKIM_DOMAIN,
+  FIELD_DKIM_ALIGNED,
+  FIELD_TRUST,
+  FIELD_CONFLICTS,
+  FIELD_JSON,
+  FIELD_VIA,
+  FIELD_CLIENT,
+  FIELD_WARNINGS,
+  FIELD_POLICIES,
+} Field;
+
 static const TrColumn show_columns[] = {
   { "report_row", "Row", TR_COLUMN_NUMBER },
   { "reporter", "Reporter", TR_COLUMN_TEXT },
@@ -43,6 +79,17 @@ static const TrColumn show_columns[] = {
   { "warnings", "Warnings", TR_COLUMN_NESTED },
   { "policies", "Policies", TR_COLUMN_NESTED },
 };
+
+static const Field show_fields[] = {
+  FIELD_ROW,           FIELD_REPORTER,      FIELD_REPORT_ID,   FIELD_SYNTHESIZED,
+  FIELD_ORGANIZATION,  FIELD_CONTACT,       FIELD_START,       FIELD_END,
+  FIELD_DAY,           FIELD_MESSAGE_ID,    FIELD_SUBJECT,     FIELD_FROM,
+  FIELD_DATE,          FIELD_REPORT_DOMAIN, FIELD_SUBMITTER,   FIELD_RECEIVED,
+  FIELD_LAST_RECEIVED, FIELD_DELIVERIES,    FIELD_DKIM_RESULT, FIELD_DKIM_DOMAIN,
+  FIELD_DKIM_ALIGNED,  FIELD_CONFLICTS,     FIELD_JSON,        FIELD_VIA,
+  FIELD_CLIENT,        FIELD_WARNINGS,      FIELD_POLICIES,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (show_columns) == G_N_ELEMENTS (show_fields));
 
 static const TrColumn warning_columns[] = {
   { "code", "CODE", TR_COLUMN_TEXT },
@@ -157,11 +204,10 @@ print_policy (TrPrinter *p, const TrPolicy *policy)
   tr_printer_close (p);
 }
 
-/* print_structure - the warnings and the policies of @r */
+/* print_warnings - the warnings of @r, as a table */
 static void
-print_structure (TrPrinter *p, const TrReport *r)
+print_warnings (TrPrinter *p, const TrReport *r)
 {
-  tr_printer_field (p);
   tr_printer_begin_table (p, warning_columns, G_N_ELEMENTS (warning_columns));
   for (guint i = 0; i < r->warnings->len; i++)
     {
@@ -172,11 +218,220 @@ print_structure (TrPrinter *p, const TrReport *r)
       tr_printer_end_row (p);
     }
   tr_printer_close (p);
-  tr_printer_field (p);
+}
+
+/* print_policies - the policies of @r, as a list */
+static void
+print_policies (TrPrinter *p, const TrReport *r)
+{
   tr_printer_begin_list (p);
   for (guint i = 0; i < r->policies->len; i++)
     print_policy (p, g_ptr_array_index (r->policies, i));
   tr_printer_close (p);
+}
+
+/* What the fields are read from. */
+typedef struct
+{
+  const TrReport *report;       /* NULL: the mail facts only */
+  const TrMailInfo *info;       /* its mail facts */
+  const TrStoredReport *stored; /* what the database adds, or NULL (inspect) */
+} Source;
+
+/* trust_text - the verdict on @r's DKIM signature in words (trust.c judged it) */
+static char *
+trust_text (const TrReport *r)
+{
+  const char *d = r->dkim_domain ? r->dkim_domain : "an unnamed domain";
+
+  if (r->dkim_result == NULL)
+    return g_strdup ("not judged: no trusted-authserv-id is configured");
+  if (strcmp (r->dkim_result, "none") == 0)
+    return g_strdup ("not authenticated: no DKIM result from a trusted host");
+  if (strcmp (r->dkim_result, "pass") != 0)
+    return g_strdup_printf ("not authenticated: dkim=%s (%s)", r->dkim_result, d);
+  if (r->dkim_aligned == 1)
+    return g_strdup_printf ("authenticated: dkim=pass by %s, aligned with the reporter %s", d,
+                            r->reporter_key);
+  return g_strdup_printf ("not authenticated: signed by %s, not aligned with the reporter %s", d,
+                          r->reporter_key);
+}
+
+/* print_report_value - a member of the report itself; FALSE if @field is not one */
+static gboolean
+print_report_value (TrPrinter *p, Field field, const TrReport *r)
+{
+  switch (field)
+    {
+      case FIELD_REPORTER:
+        tr_printer_str (p, r->reporter_key);
+        break;
+      case FIELD_REPORT_ID:
+        tr_printer_str (p, r->report_id);
+        break;
+      case FIELD_SYNTHESIZED:
+        tr_printer_int (p, r->report_id_synthesized ? 1 : 0);
+        break;
+      case FIELD_ORGANIZATION:
+        tr_printer_str (p, r->organization_name);
+        break;
+      case FIELD_CONTACT:
+        tr_printer_str (p, r->contact_info);
+        break;
+      case FIELD_START:
+        tr_printer_str (p, r->start_datetime);
+        break;
+      case FIELD_END:
+        tr_printer_str (p, r->end_datetime);
+        break;
+      case FIELD_DAY:
+        tr_printer_str (p, r->report_day);
+        break;
+      case FIELD_WARNINGS:
+        print_warnings (p, r);
+        break;
+      case FIELD_POLICIES:
+        print_policies (p, r);
+        break;
+      default:
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* print_trust_value - a member of the trust verdict; FALSE if @field is not one */
+static gboolean
+print_trust_value (TrPrinter *p, Field field, const TrReport *r)
+{
+  g_autofree char *text = NULL;
+
+  switch (field)
+    {
+      case FIELD_DKIM_RESULT:
+        tr_printer_str (p, r->dkim_result);
+        break;
+      case FIELD_DKIM_DOMAIN:
+        tr_printer_str (p, r->dkim_domain);
+        break;
+      case FIELD_DKIM_ALIGNED:
+        if (r->dkim_aligned < 0)
+          tr_printer_null (p);
+        else
+          tr_printer_int (p, r->dkim_aligned);
+        break;
+      case FIELD_TRUST:
+        text = trust_text (r);
+        tr_printer_str (p, text);
+        break;
+      default:
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* print_mail_value - a mail fact; FALSE if @field is not one */
+static gboolean
+print_mail_value (TrPrinter *p, Field field, const TrMailInfo *info)
+{
+  switch (field)
+    {
+      case FIELD_MESSAGE_ID:
+        tr_printer_str (p, info->message_id);
+        break;
+      case FIELD_SUBJECT:
+        tr_printer_str (p, info->subject);
+        break;
+      case FIELD_FROM:
+        tr_printer_str (p, info->from);
+        break;
+      case FIELD_DATE:
+        tr_printer_str (p, info->date);
+        break;
+      case FIELD_REPORT_DOMAIN:
+        tr_printer_str (p, info->tls_report_domain);
+        break;
+      case FIELD_SUBMITTER:
+        tr_printer_str (p, info->tls_report_submitter);
+        break;
+      default:
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* print_stored_value - what the database adds (null for a report never stored) */
+static void
+print_stored_value (TrPrinter *p, Field field, const TrStoredReport *stored)
+{
+  g_autofree char *conflicts = NULL;
+
+  if (stored == NULL)
+    {
+      tr_printer_null (p);
+      return;
+    }
+  switch (field)
+    {
+      case FIELD_ROW:
+        tr_printer_int (p, stored->row);
+        break;
+      case FIELD_RECEIVED:
+        tr_printer_str (p, stored->received_at);
+        break;
+      case FIELD_LAST_RECEIVED:
+        tr_printer_str (p, stored->last_received_at);
+        break;
+      case FIELD_DELIVERIES:
+        tr_printer_int (p, stored->deliveries);
+        break;
+      case FIELD_CONFLICTS:
+        conflicts = conflicts_text (stored);
+        tr_printer_str (p, conflicts);
+        break;
+      case FIELD_VIA:
+        tr_printer_str (p, stored->received_via);
+        break;
+      case FIELD_CLIENT:
+      default:
+        tr_printer_str (p, stored->client_address);
+        break;
+    }
+}
+
+/* print_json - the report's JSON text as it came, and its compact form */
+static void
+print_json (TrPrinter *p, const TrReport *r)
+{
+  g_autofree char *json
+      = g_strndup (g_bytes_get_data (r->raw_json, NULL), g_bytes_get_size (r->raw_json));
+  g_autofree char *compact = tr_decode_json_compact (r->raw_json);
+
+  tr_printer_json (p, json, compact);
+}
+
+/* print_fields - the members @fields of @src, titled by @columns: the fields of the current row
+ * (@as_row), else members of the current map, where text leaves out what its columns hide */
+static void
+print_fields (TrPrinter *p, const TrColumn *columns, const Field *fields, guint n, gboolean as_row,
+              const Source *src)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const TrReport *r = src->report;
+
+      if (!as_row && columns[i].text_hidden && tr_printer_for_people (p))
+        continue;
+      if (as_row)
+        tr_printer_field (p);
+      else
+        tr_printer_key (p, columns[i].name, columns[i].title);
+      if (fields[i] == FIELD_JSON && r != NULL)
+        print_json (p, r);
+      else if (!(r != NULL && print_report_value (p, fields[i], r))
+               && !(r != NULL && print_trust_value (p, fields[i], r))
+               && !print_mail_value (p, fields[i], src->info))
+        print_stored_value (p, fields[i], src->stored);
+    }
 }
 
 /* on_stored - one report, one row */
@@ -185,44 +440,10 @@ on_stored (TrStoredReport *stored, gpointer data, GError **error)
 {
   g_autoptr (TrStoredReport) owned = stored;
   Show *show = data;
-  TrPrinter *p = show->printer;
-  const TrReport *r = stored->report;
-  const TrMailInfo *info = stored->info;
-  g_autofree char *conflicts = conflicts_text (stored);
-  g_autofree char *json
-      = g_strndup (g_bytes_get_data (r->raw_json, NULL), g_bytes_get_size (r->raw_json));
-  g_autofree char *compact = tr_decode_json_compact (r->raw_json);
+  Source src = { stored->report, stored->info, stored };
 
-  tr_printer_field_int (p, stored->row);
-  tr_printer_field_str (p, r->reporter_key);
-  tr_printer_field_str (p, r->report_id);
-  tr_printer_field_int (p, r->report_id_synthesized ? 1 : 0);
-  tr_printer_field_str (p, r->organization_name);
-  tr_printer_field_str (p, r->contact_info);
-  tr_printer_field_str (p, r->start_datetime);
-  tr_printer_field_str (p, r->end_datetime);
-  tr_printer_field_str (p, r->report_day);
-  tr_printer_field_str (p, info->message_id);
-  tr_printer_field_str (p, info->subject);
-  tr_printer_field_str (p, info->from);
-  tr_printer_field_str (p, info->date);
-  tr_printer_field_str (p, info->tls_report_domain);
-  tr_printer_field_str (p, info->tls_report_submitter);
-  tr_printer_field_str (p, stored->received_at);
-  tr_printer_field_str (p, stored->last_received_at);
-  tr_printer_field_int (p, stored->deliveries);
-  tr_printer_field_str (p, r->dkim_result);
-  tr_printer_field_str (p, r->dkim_domain);
-  if (r->dkim_aligned < 0)
-    tr_printer_field_null (p);
-  else
-    tr_printer_field_int (p, r->dkim_aligned);
-  tr_printer_field_str (p, conflicts);
-  tr_printer_field_json (p, json, compact);
-  tr_printer_field_str (p, stored->received_via);
-  tr_printer_field_str (p, stored->client_address);
-  print_structure (p, r);
-  tr_printer_end_row (p);
+  print_fields (show->printer, show_columns, show_fields, G_N_ELEMENTS (show_fields), TRUE, &src);
+  tr_printer_end_row (show->printer);
   show->found++;
   return TRUE;
 }
@@ -283,3 +504,4 @@ tr_query_show_raw (TrStore *store, const char *which, FILE *out, gboolean escape
   *found = raw.found;
   return tr_printer_flush_file (out, error);
 }
+
