@@ -66,3 +66,21 @@ void tr_query_rejected_show_row (TrPrinter *printer, const TrRejectedRow *row,
  * @until_day ("YYYY-MM-DD", either NULL: open) are kept in `rejected`, if there are any */
 gboolean tr_query_rejected_note (TrStore *store, const char *since_day, const char *until_day,
                                  TrPrinter *printer, GError **error);
+
+/* A message taken apart as ingest would (tr_ingest_prepare) but not stored: inspect. */
+typedef struct
+{
+  const char *input;        /* where it was read: "PATH", "PATH:N" (mbox), "stdin" */
+  guint64 size;             /* its size */
+  const char *reason;       /* what `rejected` would record, or NULL: every part is usable */
+  const TrMailInfo *info;   /* its mail facts */
+  const GPtrArray *reports; /* of TrReport: what would be stored (validated, judged, in scope) */
+} TrInspected;
+
+/* tr_query_inspect_begin - begin the document of inspect; then one tr_query_inspect_message per
+ * message, and tr_printer_end */
+void tr_query_inspect_begin (TrPrinter *printer);
+/* tr_query_inspect_message - @message as show prints a stored report: its mail facts, each
+ * report with its trust verdict, policies, failure details and warnings, and what the result
+ * types of its failure details mean */
+void tr_query_inspect_message (TrPrinter *printer, const TrInspected *message);

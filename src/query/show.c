@@ -1,5 +1,6 @@
 /* show.c - show: one stored report, whole: what the database has of it, with its policies,
- * their failure details and the parse warnings as nested tables
+ * their failure details and the parse warnings as nested tables; and inspect: the same of the
+ * reports of a message that was never stored
  *
  * The JSON of version 1 keeps the members it had (the report as one JSON value in "report"); the
  * structure comes as new members.  Text leaves the JSON out (show --raw prints it).  The stored
@@ -7,11 +8,13 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
 #include "error.h"
 #include "escape.h"
+#include "explain.h"
 #include "query.h"
 
 /* What show and inspect print of a report, a member each.  A column says its name, title and
@@ -505,3 +508,146 @@ tr_query_show_raw (TrStore *store, const char *which, FILE *out, gboolean escape
   return tr_printer_flush_file (out, error);
 }
 
+/* --- inspect: the reports of a message that was never stored ----------------------------- */
+
+static const TrColumn inspect_columns[] = {
+  { "input", "Input", TR_COLUMN_TEXT },
+  { "message_size", "Size", TR_COLUMN_NUMBER },
+  { "usable", "Usable", TR_COLUMN_TEXT },
+  { "reason", "Reason", TR_COLUMN_TEXT },
+  { "message_id", "Message-ID", TR_COLUMN_TEXT },
+  { "subject", "Subject", TR_COLUMN_TEXT },
+  { "mail_from", "From", TR_COLUMN_TEXT },
+  { "mail_date", "Date", TR_COLUMN_TEXT },
+  { "tls_report_domain", "TLS-Report-Domain", TR_COLUMN_TEXT },
+  { "tls_report_submitter", "TLS-Report-Submitter", TR_COLUMN_TEXT },
+  { "reports", "Reports", TR_COLUMN_NESTED },
+  { "result_types", "Result types", TR_COLUMN_NESTED },
+};
+
+/* the mail facts, from inspect_columns[INSPECT_MAIL] on */
+#define INSPECT_MAIL 4
+static const Field mail_fields[] = {
+  FIELD_MESSAGE_ID, FIELD_SUBJECT, FIELD_FROM, FIELD_DATE, FIELD_REPORT_DOMAIN, FIELD_SUBMITTER,
+};
+
+static const TrColumn report_columns[] = {
+  { "reporter", "Reporter", TR_COLUMN_TEXT },
+  { "report_id", "Report-ID", TR_COLUMN_TEXT },
+  { "report_id_synthesized", "Report-ID synthesized", TR_COLUMN_NUMBER },
+  { "organization_name", "Organization", TR_COLUMN_TEXT },
+  { "contact_info", "Contact", TR_COLUMN_TEXT },
+  { "start_datetime", "Start", TR_COLUMN_TEXT },
+  { "end_datetime", "End", TR_COLUMN_TEXT },
+  { "day", "Day", TR_COLUMN_TEXT },
+  { "dkim_result", "DKIM", TR_COLUMN_TEXT },
+  { "dkim_domain", "DKIM domain", TR_COLUMN_TEXT },
+  { "dkim_aligned", "DKIM aligned", TR_COLUMN_NUMBER },
+  { "trust", "Trust", TR_COLUMN_TEXT },
+  { "report", "Report", TR_COLUMN_LONG, TRUE },
+  { "warnings", "Warnings", TR_COLUMN_NESTED },
+  { "policies", "Policies", TR_COLUMN_NESTED },
+};
+
+static const Field report_fields[] = {
+  FIELD_REPORTER,     FIELD_REPORT_ID, FIELD_SYNTHESIZED, FIELD_ORGANIZATION, FIELD_CONTACT,
+  FIELD_START,        FIELD_END,       FIELD_DAY,         FIELD_DKIM_RESULT,  FIELD_DKIM_DOMAIN,
+  FIELD_DKIM_ALIGNED, FIELD_TRUST,     FIELD_JSON,        FIELD_WARNINGS,     FIELD_POLICIES,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (report_columns) == G_N_ELEMENTS (report_fields));
+G_STATIC_ASSERT (INSPECT_MAIL + G_N_ELEMENTS (mail_fields) + 2 == G_N_ELEMENTS (inspect_columns));
+
+static const TrColumn type_columns[] = {
+  { "result_type", "RESULT TYPE", TR_COLUMN_TEXT },
+  { "category", "CATEGORY", TR_COLUMN_TEXT, TRUE },
+  { "summary", "IN SHORT", TR_COLUMN_LONG },
+  { "meaning", "MEANING", TR_COLUMN_LONG, TRUE },
+};
+
+/* TYPES_EXPLAINED - result types explained per message, at most */
+#define TYPES_EXPLAINED 64
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* print_result_types - what the result types of @reports' failure details mean (explain.c) */
+static void
+print_result_types (TrPrinter *p, const GPtrArray *reports)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree const char **types = NULL;
+  guint n = 0;
+
+  for (guint i = 0; reports != NULL && i < reports->len; i++)
+    {
+      const TrReport *r = g_ptr_array_index (reports, i);
+
+      for (guint j = 0; j < r->policies->len; j++)
+        {
+          const TrPolicy *policy = g_ptr_array_index (r->policies, j);
+
+          for (guint k = 0; k < policy->failures->len; k++)
+            {
+              const TrFailure *f = g_ptr_array_index (policy->failures, k);
+
+              if (f->result_type != NULL && g_hash_table_size (seen) < TYPES_EXPLAINED)
+                g_hash_table_add (seen, f->result_type);
+            }
+        }
+    }
+  types = (const char **) g_hash_table_get_keys_as_array (seen, &n);
+  qsort (types, n, sizeof *types, compare_strings);
+  tr_printer_begin_table (p, type_columns, G_N_ELEMENTS (type_columns));
+  for (guint i = 0; i < n; i++)
+    {
+      const TrExplanation *e = tr_explain_lookup (types[i]);
+
+      tr_printer_field_str (p, e->result_type ? e->result_type : types[i]);
+      tr_printer_field_str (p, e->category);
+      tr_printer_field_str (p, e->short_form);
+      tr_printer_field_str (p, e->meaning);
+      tr_printer_end_row (p);
+    }
+  tr_printer_close (p);
+}
+
+/* tr_query_inspect_begin - the document of inspect: one row per message */
+void
+tr_query_inspect_begin (TrPrinter *printer)
+{
+  tr_printer_set_vertical (printer, TRUE);
+  tr_printer_begin_listing (printer, "inspect", inspect_columns, G_N_ELEMENTS (inspect_columns));
+}
+
+/* tr_query_inspect_message - one message: what ingest would store of it, and why not */
+void
+tr_query_inspect_message (TrPrinter *printer, const TrInspected *message)
+{
+  TrPrinter *p = printer;
+  Source mail = { NULL, message->info, NULL };
+
+  tr_printer_field_str (p, message->input);
+  tr_printer_field_int (p, (gint64) MIN (message->size, (guint64) G_MAXINT64));
+  tr_printer_field (p);
+  tr_printer_bool (p, message->reason == NULL);
+  tr_printer_field_str (p, message->reason);
+  print_fields (p, inspect_columns + INSPECT_MAIL, mail_fields, G_N_ELEMENTS (mail_fields), TRUE,
+                &mail);
+  tr_printer_field (p);
+  tr_printer_begin_list (p);
+  for (guint i = 0; message->reports != NULL && i < message->reports->len; i++)
+    {
+      Source src = { g_ptr_array_index (message->reports, i), message->info, NULL };
+
+      tr_printer_begin_map (p);
+      print_fields (p, report_columns, report_fields, G_N_ELEMENTS (report_fields), FALSE, &src);
+      tr_printer_close (p);
+    }
+  tr_printer_close (p);
+  tr_printer_field (p);
+  print_result_types (p, message->reports);
+  tr_printer_end_row (p);
+}
