@@ -17,10 +17,10 @@
 #include "explain.h"
 #include "query.h"
 
-/* What show and inspect print of a report, a member each.  A column says its name, title and
- * kind; its field what it holds.  show prints a stored report as a row of show_columns;
- * inspect prints the mail facts of a message in its row, and each report it holds (never
- * stored) as a map of report_columns: the same members, through the same print_fields. */
+/* What show and inspect print of a report, a member each: its column (field_columns) says its
+ * name, title and kind.  show prints a stored report as a row of show_fields; inspect prints
+ * the mail facts of a message in its row, and each report it holds (never stored) as a map of
+ * report_fields: the same members, through the same print_fields. */
 typedef enum
 {
   FIELD_ROW,
@@ -51,37 +51,64 @@ typedef enum
   FIELD_CLIENT,
   FIELD_WARNINGS,
   FIELD_POLICIES,
+  /* inspect's message: printed by tr_query_inspect_message itself */
+  FIELD_INPUT,
+  FIELD_SIZE,
+  FIELD_USABLE,
+  FIELD_REASON,
+  FIELD_REPORTS,
+  FIELD_RESULT_TYPES,
+  N_FIELDS
 } Field;
 
-static const TrColumn show_columns[] = {
-  { "report_row", "Row", TR_COLUMN_NUMBER },
-  { "reporter", "Reporter", TR_COLUMN_TEXT },
-  { "report_id", "Report-ID", TR_COLUMN_TEXT },
-  { "report_id_synthesized", "Report-ID synthesized", TR_COLUMN_NUMBER },
-  { "organization_name", "Organization", TR_COLUMN_TEXT },
-  { "contact_info", "Contact", TR_COLUMN_TEXT },
-  { "start_datetime", "Start", TR_COLUMN_TEXT },
-  { "end_datetime", "End", TR_COLUMN_TEXT },
-  { "day", "Day", TR_COLUMN_TEXT },
-  { "message_id", "Message-ID", TR_COLUMN_TEXT },
-  { "subject", "Subject", TR_COLUMN_TEXT },
-  { "mail_from", "From", TR_COLUMN_TEXT },
-  { "mail_date", "Date", TR_COLUMN_TEXT },
-  { "tls_report_domain", "TLS-Report-Domain", TR_COLUMN_TEXT },
-  { "tls_report_submitter", "TLS-Report-Submitter", TR_COLUMN_TEXT },
-  { "received_at", "Received", TR_COLUMN_TEXT },
-  { "last_received_at", "Last received", TR_COLUMN_TEXT },
-  { "deliveries", "Deliveries", TR_COLUMN_NUMBER },
-  { "dkim_result", "DKIM", TR_COLUMN_TEXT },
-  { "dkim_domain", "DKIM domain", TR_COLUMN_TEXT },
-  { "dkim_aligned", "DKIM aligned", TR_COLUMN_NUMBER },
-  { "conflicts_with", "Conflicts with", TR_COLUMN_TEXT },
-  { "report", "Report", TR_COLUMN_LONG, TRUE },
-  { "received_via", "Received via", TR_COLUMN_TEXT },
-  { "client_address", "Client address", TR_COLUMN_TEXT },
-  { "warnings", "Warnings", TR_COLUMN_NESTED },
-  { "policies", "Policies", TR_COLUMN_NESTED },
+/* The name, title and kind of every field: show and inspect name a member alike. */
+static const TrColumn field_columns[N_FIELDS] = {
+  [FIELD_ROW] = { "report_row", "Row", TR_COLUMN_NUMBER },
+  [FIELD_REPORTER] = { "reporter", "Reporter", TR_COLUMN_TEXT },
+  [FIELD_REPORT_ID] = { "report_id", "Report-ID", TR_COLUMN_TEXT },
+  [FIELD_SYNTHESIZED] = { "report_id_synthesized", "Report-ID synthesized", TR_COLUMN_NUMBER },
+  [FIELD_ORGANIZATION] = { "organization_name", "Organization", TR_COLUMN_TEXT },
+  [FIELD_CONTACT] = { "contact_info", "Contact", TR_COLUMN_TEXT },
+  [FIELD_START] = { "start_datetime", "Start", TR_COLUMN_TEXT },
+  [FIELD_END] = { "end_datetime", "End", TR_COLUMN_TEXT },
+  [FIELD_DAY] = { "day", "Day", TR_COLUMN_TEXT },
+  [FIELD_MESSAGE_ID] = { "message_id", "Message-ID", TR_COLUMN_TEXT },
+  [FIELD_SUBJECT] = { "subject", "Subject", TR_COLUMN_TEXT },
+  [FIELD_FROM] = { "mail_from", "From", TR_COLUMN_TEXT },
+  [FIELD_DATE] = { "mail_date", "Date", TR_COLUMN_TEXT },
+  [FIELD_REPORT_DOMAIN] = { "tls_report_domain", "TLS-Report-Domain", TR_COLUMN_TEXT },
+  [FIELD_SUBMITTER] = { "tls_report_submitter", "TLS-Report-Submitter", TR_COLUMN_TEXT },
+  [FIELD_RECEIVED] = { "received_at", "Received", TR_COLUMN_TEXT },
+  [FIELD_LAST_RECEIVED] = { "last_received_at", "Last received", TR_COLUMN_TEXT },
+  [FIELD_DELIVERIES] = { "deliveries", "Deliveries", TR_COLUMN_NUMBER },
+  [FIELD_DKIM_RESULT] = { "dkim_result", "DKIM", TR_COLUMN_TEXT },
+  [FIELD_DKIM_DOMAIN] = { "dkim_domain", "DKIM domain", TR_COLUMN_TEXT },
+  [FIELD_DKIM_ALIGNED] = { "dkim_aligned", "DKIM aligned", TR_COLUMN_NUMBER },
+  [FIELD_TRUST] = { "trust", "Trust", TR_COLUMN_TEXT },
+  [FIELD_CONFLICTS] = { "conflicts_with", "Conflicts with", TR_COLUMN_TEXT },
+  [FIELD_JSON] = { "report", "Report", TR_COLUMN_LONG, TRUE },
+  [FIELD_VIA] = { "received_via", "Received via", TR_COLUMN_TEXT },
+  [FIELD_CLIENT] = { "client_address", "Client address", TR_COLUMN_TEXT },
+  [FIELD_WARNINGS] = { "warnings", "Warnings", TR_COLUMN_NESTED },
+  [FIELD_POLICIES] = { "policies", "Policies", TR_COLUMN_NESTED },
+  [FIELD_INPUT] = { "input", "Input", TR_COLUMN_TEXT },
+  [FIELD_SIZE] = { "message_size", "Size", TR_COLUMN_NUMBER },
+  [FIELD_USABLE] = { "usable", "Usable", TR_COLUMN_TEXT },
+  [FIELD_REASON] = { "reason", "Reason", TR_COLUMN_TEXT },
+  [FIELD_REPORTS] = { "reports", "Reports", TR_COLUMN_NESTED },
+  [FIELD_RESULT_TYPES] = { "result_types", "Result types", TR_COLUMN_NESTED },
 };
+
+/* columns_of - the columns of @fields (@n of them), filled into @columns (static, of the same
+ * length) the first time: the printer keeps a table's columns until the document ends */
+static const TrColumn *
+columns_of (TrColumn *columns, const Field *fields, guint n)
+{
+  if (columns[0].name == NULL)
+    for (guint i = 0; i < n; i++)
+      columns[i] = field_columns[fields[i]];
+  return columns;
+}
 
 static const Field show_fields[] = {
   FIELD_ROW,           FIELD_REPORTER,      FIELD_REPORT_ID,   FIELD_SYNTHESIZED,
@@ -92,7 +119,7 @@ static const Field show_fields[] = {
   FIELD_DKIM_ALIGNED,  FIELD_CONFLICTS,     FIELD_JSON,        FIELD_VIA,
   FIELD_CLIENT,        FIELD_WARNINGS,      FIELD_POLICIES,
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (show_columns) == G_N_ELEMENTS (show_fields));
+static TrColumn show_columns[G_N_ELEMENTS (show_fields)];
 
 static const TrColumn warning_columns[] = {
   { "code", "CODE", TR_COLUMN_TEXT },
@@ -260,147 +287,6 @@ trust_text (const TrReport *r)
                           r->reporter_key);
 }
 
-/* print_report_value - a member of the report itself; FALSE if @field is not one */
-static gboolean
-print_report_value (TrPrinter *p, Field field, const TrReport *r)
-{
-  switch (field)
-    {
-      case FIELD_REPORTER:
-        tr_printer_str (p, r->reporter_key);
-        break;
-      case FIELD_REPORT_ID:
-        tr_printer_str (p, r->report_id);
-        break;
-      case FIELD_SYNTHESIZED:
-        tr_printer_int (p, r->report_id_synthesized ? 1 : 0);
-        break;
-      case FIELD_ORGANIZATION:
-        tr_printer_str (p, r->organization_name);
-        break;
-      case FIELD_CONTACT:
-        tr_printer_str (p, r->contact_info);
-        break;
-      case FIELD_START:
-        tr_printer_str (p, r->start_datetime);
-        break;
-      case FIELD_END:
-        tr_printer_str (p, r->end_datetime);
-        break;
-      case FIELD_DAY:
-        tr_printer_str (p, r->report_day);
-        break;
-      case FIELD_WARNINGS:
-        print_warnings (p, r);
-        break;
-      case FIELD_POLICIES:
-        print_policies (p, r);
-        break;
-      default:
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* print_trust_value - a member of the trust verdict; FALSE if @field is not one */
-static gboolean
-print_trust_value (TrPrinter *p, Field field, const TrReport *r)
-{
-  g_autofree char *text = NULL;
-
-  switch (field)
-    {
-      case FIELD_DKIM_RESULT:
-        tr_printer_str (p, r->dkim_result);
-        break;
-      case FIELD_DKIM_DOMAIN:
-        tr_printer_str (p, r->dkim_domain);
-        break;
-      case FIELD_DKIM_ALIGNED:
-        if (r->dkim_aligned < 0)
-          tr_printer_null (p);
-        else
-          tr_printer_int (p, r->dkim_aligned);
-        break;
-      case FIELD_TRUST:
-        text = trust_text (r);
-        tr_printer_str (p, text);
-        break;
-      default:
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* print_mail_value - a mail fact; FALSE if @field is not one */
-static gboolean
-print_mail_value (TrPrinter *p, Field field, const TrMailInfo *info)
-{
-  switch (field)
-    {
-      case FIELD_MESSAGE_ID:
-        tr_printer_str (p, info->message_id);
-        break;
-      case FIELD_SUBJECT:
-        tr_printer_str (p, info->subject);
-        break;
-      case FIELD_FROM:
-        tr_printer_str (p, info->from);
-        break;
-      case FIELD_DATE:
-        tr_printer_str (p, info->date);
-        break;
-      case FIELD_REPORT_DOMAIN:
-        tr_printer_str (p, info->tls_report_domain);
-        break;
-      case FIELD_SUBMITTER:
-        tr_printer_str (p, info->tls_report_submitter);
-        break;
-      default:
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* print_stored_value - what the database adds (null for a report never stored) */
-static void
-print_stored_value (TrPrinter *p, Field field, const TrStoredReport *stored)
-{
-  g_autofree char *conflicts = NULL;
-
-  if (stored == NULL)
-    {
-      tr_printer_null (p);
-      return;
-    }
-  switch (field)
-    {
-      case FIELD_ROW:
-        tr_printer_int (p, stored->row);
-        break;
-      case FIELD_RECEIVED:
-        tr_printer_str (p, stored->received_at);
-        break;
-      case FIELD_LAST_RECEIVED:
-        tr_printer_str (p, stored->last_received_at);
-        break;
-      case FIELD_DELIVERIES:
-        tr_printer_int (p, stored->deliveries);
-        break;
-      case FIELD_CONFLICTS:
-        conflicts = conflicts_text (stored);
-        tr_printer_str (p, conflicts);
-        break;
-      case FIELD_VIA:
-        tr_printer_str (p, stored->received_via);
-        break;
-      case FIELD_CLIENT:
-      default:
-        tr_printer_str (p, stored->client_address);
-        break;
-    }
-}
-
 /* print_json - the report's JSON text as it came, and its compact form */
 static void
 print_json (TrPrinter *p, const TrReport *r)
@@ -412,28 +298,145 @@ print_json (TrPrinter *p, const TrReport *r)
   tr_printer_json (p, json, compact);
 }
 
-/* print_fields - the members @fields of @src, titled by @columns: the fields of the current row
- * (@as_row), else members of the current map, where text leaves out what its columns hide */
+/* Whose member a string field is. */
+typedef enum
+{
+  OF_REPORT,
+  OF_MAIL,
+  OF_STORED,
+} Owner;
+
+/* The fields that are a string member of the report, its mail facts or its stored row. */
+static const struct
+{
+  Field field;
+  Owner owner;
+  gsize offset;
+} string_fields[] = {
+  { FIELD_REPORTER, OF_REPORT, G_STRUCT_OFFSET (TrReport, reporter_key) },
+  { FIELD_REPORT_ID, OF_REPORT, G_STRUCT_OFFSET (TrReport, report_id) },
+  { FIELD_ORGANIZATION, OF_REPORT, G_STRUCT_OFFSET (TrReport, organization_name) },
+  { FIELD_CONTACT, OF_REPORT, G_STRUCT_OFFSET (TrReport, contact_info) },
+  { FIELD_START, OF_REPORT, G_STRUCT_OFFSET (TrReport, start_datetime) },
+  { FIELD_END, OF_REPORT, G_STRUCT_OFFSET (TrReport, end_datetime) },
+  { FIELD_DAY, OF_REPORT, G_STRUCT_OFFSET (TrReport, report_day) },
+  { FIELD_DKIM_RESULT, OF_REPORT, G_STRUCT_OFFSET (TrReport, dkim_result) },
+  { FIELD_DKIM_DOMAIN, OF_REPORT, G_STRUCT_OFFSET (TrReport, dkim_domain) },
+  { FIELD_MESSAGE_ID, OF_MAIL, G_STRUCT_OFFSET (TrMailInfo, message_id) },
+  { FIELD_SUBJECT, OF_MAIL, G_STRUCT_OFFSET (TrMailInfo, subject) },
+  { FIELD_FROM, OF_MAIL, G_STRUCT_OFFSET (TrMailInfo, from) },
+  { FIELD_DATE, OF_MAIL, G_STRUCT_OFFSET (TrMailInfo, date) },
+  { FIELD_REPORT_DOMAIN, OF_MAIL, G_STRUCT_OFFSET (TrMailInfo, tls_report_domain) },
+  { FIELD_SUBMITTER, OF_MAIL, G_STRUCT_OFFSET (TrMailInfo, tls_report_submitter) },
+  { FIELD_RECEIVED, OF_STORED, G_STRUCT_OFFSET (TrStoredReport, received_at) },
+  { FIELD_LAST_RECEIVED, OF_STORED, G_STRUCT_OFFSET (TrStoredReport, last_received_at) },
+  { FIELD_VIA, OF_STORED, G_STRUCT_OFFSET (TrStoredReport, received_via) },
+  { FIELD_CLIENT, OF_STORED, G_STRUCT_OFFSET (TrStoredReport, client_address) },
+};
+
+/* print_string_value - a field that is a string member (null when its owner is absent); FALSE
+ * if @field is not one */
+static gboolean
+print_string_value (TrPrinter *p, Field field, const Source *src)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    if (string_fields[i].field == field)
+      {
+        const void *owner = string_fields[i].owner == OF_REPORT ? (const void *) src->report
+                            : string_fields[i].owner == OF_MAIL ? (const void *) src->info
+                                                                : (const void *) src->stored;
+
+        tr_printer_str (p, owner ? G_STRUCT_MEMBER (const char *, owner, string_fields[i].offset)
+                                 : NULL);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* print_report_value - a field of the report that is not a string member */
 static void
-print_fields (TrPrinter *p, const TrColumn *columns, const Field *fields, guint n, gboolean as_row,
-              const Source *src)
+print_report_value (TrPrinter *p, Field field, const TrReport *r)
+{
+  g_autofree char *text = NULL;
+
+  switch (field)
+    {
+      case FIELD_SYNTHESIZED:
+        tr_printer_int (p, r->report_id_synthesized ? 1 : 0);
+        break;
+      case FIELD_DKIM_ALIGNED:
+        if (r->dkim_aligned < 0)
+          tr_printer_null (p);
+        else
+          tr_printer_int (p, r->dkim_aligned);
+        break;
+      case FIELD_TRUST:
+        text = trust_text (r);
+        tr_printer_str (p, text);
+        break;
+      case FIELD_JSON:
+        print_json (p, r);
+        break;
+      case FIELD_WARNINGS:
+        print_warnings (p, r);
+        break;
+      case FIELD_POLICIES:
+      default:
+        print_policies (p, r);
+        break;
+    }
+}
+
+/* print_stored_value - a field of the stored row that is not a string member */
+static void
+print_stored_value (TrPrinter *p, Field field, const TrStoredReport *stored)
+{
+  g_autofree char *conflicts = NULL;
+
+  switch (field)
+    {
+      case FIELD_ROW:
+        tr_printer_int (p, stored->row);
+        break;
+      case FIELD_DELIVERIES:
+        tr_printer_int (p, stored->deliveries);
+        break;
+      case FIELD_CONFLICTS:
+      default:
+        conflicts = conflicts_text (stored);
+        tr_printer_str (p, conflicts);
+        break;
+    }
+}
+
+/* print_fields - the members @fields (@n of them) of @src: the fields of the current row
+ * (@as_row), else members of the current map, where text leaves out what it hides in a row */
+static void
+print_fields (TrPrinter *p, const Field *fields, guint n, gboolean as_row, const Source *src)
 {
   for (guint i = 0; i < n; i++)
     {
-      const TrReport *r = src->report;
+      const TrColumn *column = &field_columns[fields[i]];
 
-      if (!as_row && columns[i].text_hidden && tr_printer_for_people (p))
+      if (!as_row && column->text_hidden && tr_printer_for_people (p))
         continue;
       if (as_row)
         tr_printer_field (p);
       else
-        tr_printer_key (p, columns[i].name, columns[i].title);
-      if (fields[i] == FIELD_JSON && r != NULL)
-        print_json (p, r);
-      else if (!(r != NULL && print_report_value (p, fields[i], r))
-               && !(r != NULL && print_trust_value (p, fields[i], r))
-               && !print_mail_value (p, fields[i], src->info))
-        print_stored_value (p, fields[i], src->stored);
+        tr_printer_key (p, column->name, column->title);
+      if (print_string_value (p, fields[i], src))
+        continue;
+      if (fields[i] == FIELD_ROW || fields[i] == FIELD_DELIVERIES || fields[i] == FIELD_CONFLICTS)
+        {
+          if (src->stored != NULL)
+            print_stored_value (p, fields[i], src->stored);
+          else
+            tr_printer_null (p);
+        }
+      else if (src->report != NULL)
+        print_report_value (p, fields[i], src->report);
+      else
+        tr_printer_null (p);
     }
 }
 
@@ -445,7 +448,7 @@ on_stored (TrStoredReport *stored, gpointer data, GError **error)
   Show *show = data;
   Source src = { stored->report, stored->info, stored };
 
-  print_fields (show->printer, show_columns, show_fields, G_N_ELEMENTS (show_fields), TRUE, &src);
+  print_fields (show->printer, show_fields, G_N_ELEMENTS (show_fields), TRUE, &src);
   tr_printer_end_row (show->printer);
   show->found++;
   return TRUE;
@@ -457,7 +460,9 @@ tr_query_show (TrStore *store, const char *which, TrPrinter *printer, guint *fou
 {
   Show show = { printer, 0 };
 
-  tr_printer_begin_listing (printer, "report", show_columns, G_N_ELEMENTS (show_columns));
+  tr_printer_begin_listing (printer, "report",
+                            columns_of (show_columns, show_fields, G_N_ELEMENTS (show_fields)),
+                            G_N_ELEMENTS (show_fields));
   if (!tr_store_find_reports (store, which, on_stored, &show, error))
     return FALSE;
   *found = show.found;
@@ -510,52 +515,24 @@ tr_query_show_raw (TrStore *store, const char *which, FILE *out, gboolean escape
 
 /* --- inspect: the reports of a message that was never stored ----------------------------- */
 
-static const TrColumn inspect_columns[] = {
-  { "input", "Input", TR_COLUMN_TEXT },
-  { "message_size", "Size", TR_COLUMN_NUMBER },
-  { "usable", "Usable", TR_COLUMN_TEXT },
-  { "reason", "Reason", TR_COLUMN_TEXT },
-  { "message_id", "Message-ID", TR_COLUMN_TEXT },
-  { "subject", "Subject", TR_COLUMN_TEXT },
-  { "mail_from", "From", TR_COLUMN_TEXT },
-  { "mail_date", "Date", TR_COLUMN_TEXT },
-  { "tls_report_domain", "TLS-Report-Domain", TR_COLUMN_TEXT },
-  { "tls_report_submitter", "TLS-Report-Submitter", TR_COLUMN_TEXT },
-  { "reports", "Reports", TR_COLUMN_NESTED },
-  { "result_types", "Result types", TR_COLUMN_NESTED },
+/* A message: these fields in this order (tr_query_inspect_message), the mail facts from
+ * INSPECT_MAIL on */
+static const Field inspect_fields[] = {
+  FIELD_INPUT,         FIELD_SIZE,      FIELD_USABLE,  FIELD_REASON,
+  FIELD_MESSAGE_ID,    FIELD_SUBJECT,   FIELD_FROM,    FIELD_DATE,
+  FIELD_REPORT_DOMAIN, FIELD_SUBMITTER, FIELD_REPORTS, FIELD_RESULT_TYPES,
 };
-
-/* the mail facts, from inspect_columns[INSPECT_MAIL] on */
 #define INSPECT_MAIL 4
-static const Field mail_fields[] = {
-  FIELD_MESSAGE_ID, FIELD_SUBJECT, FIELD_FROM, FIELD_DATE, FIELD_REPORT_DOMAIN, FIELD_SUBMITTER,
-};
+#define INSPECT_MAIL_FIELDS 6
+G_STATIC_ASSERT (G_N_ELEMENTS (inspect_fields) == INSPECT_MAIL + INSPECT_MAIL_FIELDS + 2);
+static TrColumn inspect_columns[G_N_ELEMENTS (inspect_fields)];
 
-static const TrColumn report_columns[] = {
-  { "reporter", "Reporter", TR_COLUMN_TEXT },
-  { "report_id", "Report-ID", TR_COLUMN_TEXT },
-  { "report_id_synthesized", "Report-ID synthesized", TR_COLUMN_NUMBER },
-  { "organization_name", "Organization", TR_COLUMN_TEXT },
-  { "contact_info", "Contact", TR_COLUMN_TEXT },
-  { "start_datetime", "Start", TR_COLUMN_TEXT },
-  { "end_datetime", "End", TR_COLUMN_TEXT },
-  { "day", "Day", TR_COLUMN_TEXT },
-  { "dkim_result", "DKIM", TR_COLUMN_TEXT },
-  { "dkim_domain", "DKIM domain", TR_COLUMN_TEXT },
-  { "dkim_aligned", "DKIM aligned", TR_COLUMN_NUMBER },
-  { "trust", "Trust", TR_COLUMN_TEXT },
-  { "report", "Report", TR_COLUMN_LONG, TRUE },
-  { "warnings", "Warnings", TR_COLUMN_NESTED },
-  { "policies", "Policies", TR_COLUMN_NESTED },
-};
-
+/* A report of a message: the fields of show that the database does not add, and trust. */
 static const Field report_fields[] = {
   FIELD_REPORTER,     FIELD_REPORT_ID, FIELD_SYNTHESIZED, FIELD_ORGANIZATION, FIELD_CONTACT,
   FIELD_START,        FIELD_END,       FIELD_DAY,         FIELD_DKIM_RESULT,  FIELD_DKIM_DOMAIN,
   FIELD_DKIM_ALIGNED, FIELD_TRUST,     FIELD_JSON,        FIELD_WARNINGS,     FIELD_POLICIES,
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (report_columns) == G_N_ELEMENTS (report_fields));
-G_STATIC_ASSERT (INSPECT_MAIL + G_N_ELEMENTS (mail_fields) + 2 == G_N_ELEMENTS (inspect_columns));
 
 static const TrColumn type_columns[] = {
   { "result_type", "RESULT TYPE", TR_COLUMN_TEXT },
@@ -619,7 +596,10 @@ void
 tr_query_inspect_begin (TrPrinter *printer)
 {
   tr_printer_set_vertical (printer, TRUE);
-  tr_printer_begin_listing (printer, "inspect", inspect_columns, G_N_ELEMENTS (inspect_columns));
+  tr_printer_begin_listing (
+      printer, "inspect",
+      columns_of (inspect_columns, inspect_fields, G_N_ELEMENTS (inspect_fields)),
+      G_N_ELEMENTS (inspect_fields));
 }
 
 /* tr_query_inspect_message - one message: what ingest would store of it, and why not */
@@ -634,8 +614,7 @@ tr_query_inspect_message (TrPrinter *printer, const TrInspected *message)
   tr_printer_field (p);
   tr_printer_bool (p, message->reason == NULL);
   tr_printer_field_str (p, message->reason);
-  print_fields (p, inspect_columns + INSPECT_MAIL, mail_fields, G_N_ELEMENTS (mail_fields), TRUE,
-                &mail);
+  print_fields (p, inspect_fields + INSPECT_MAIL, INSPECT_MAIL_FIELDS, TRUE, &mail);
   tr_printer_field (p);
   tr_printer_begin_list (p);
   for (guint i = 0; message->reports != NULL && i < message->reports->len; i++)
@@ -643,7 +622,7 @@ tr_query_inspect_message (TrPrinter *printer, const TrInspected *message)
       Source src = { g_ptr_array_index (message->reports, i), message->info, NULL };
 
       tr_printer_begin_map (p);
-      print_fields (p, report_columns, report_fields, G_N_ELEMENTS (report_fields), FALSE, &src);
+      print_fields (p, report_fields, G_N_ELEMENTS (report_fields), FALSE, &src);
       tr_printer_close (p);
     }
   tr_printer_close (p);
