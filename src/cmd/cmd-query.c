@@ -199,15 +199,7 @@ prepare_rejected (TrContext *ctx, QueryOptions *o, GError **error)
                    "(its messages held no usable report)");
       return FALSE;
     }
-  if ((o->reason != NULL && !tr_query_check_value ("--reason", o->reason, FALSE, error))
-      || (o->from != NULL && !tr_query_check_value ("--from", o->from, FALSE, error)))
-    return FALSE;
-  filter->reason = o->reason ? g_ascii_strdown (o->reason, -1) : NULL;
-  filter->from = o->from ? g_ascii_strdown (o->from, -1) : NULL;
-  return (o->since == NULL
-          || (filter->since_day = tr_time_parse_day ("--since", o->since, ctx->now, error)))
-         && (o->until == NULL
-             || (filter->until_day = tr_time_parse_day ("--until", o->until, ctx->now, error)))
+  return tr_query_rejected_filter (filter, o->since, o->until, o->reason, o->from, ctx->now, error)
          && (o->limit == NULL || parse_limit (o->limit, &filter->limit, error));
 }
 

@@ -17,7 +17,6 @@
 #include "escape.h"
 #include "mail.h"
 #include "query.h"
-#include "timespec.h"
 
 #define DELETE_BATCH 1000 /* rows deleted in one transaction */
 #define SHOW_HEADER_FIELDS 1000
@@ -101,23 +100,6 @@ parse_ids (TrContext *ctx, RejectedOptions *o, GError **error)
   return TRUE;
 }
 
-/* parse_filter - the filter options of delete; FALSE with an error if one is wrong */
-static gboolean
-parse_filter (TrContext *ctx, RejectedOptions *o, GError **error)
-{
-  TrRejectedFilter *filter = &o->filter;
-
-  if ((o->reason != NULL && !tr_query_check_value ("--reason", o->reason, FALSE, error))
-      || (o->from != NULL && !tr_query_check_value ("--from", o->from, FALSE, error)))
-    return FALSE;
-  filter->reason = o->reason ? g_ascii_strdown (o->reason, -1) : NULL;
-  filter->from = o->from ? g_ascii_strdown (o->from, -1) : NULL;
-  return (o->since == NULL
-          || (filter->since_day = tr_time_parse_day ("--since", o->since, ctx->now, error)))
-         && (o->until == NULL
-             || (filter->until_day = tr_time_parse_day ("--until", o->until, ctx->now, error)));
-}
-
 /* check_action - what the action takes: IDs, a filter or --all */
 static gboolean
 check_action (RejectedOptions *o, GError **error)
@@ -167,7 +149,9 @@ rejected_prepare (TrContext *ctx, GError **error)
       return FALSE;
     }
   o->action = (RejectedAction) a;
-  if (!parse_ids (ctx, o, error) || !check_action (o, error) || !parse_filter (ctx, o, error))
+  if (!parse_ids (ctx, o, error) || !check_action (o, error)
+      || !tr_query_rejected_filter (&o->filter, o->since, o->until, o->reason, o->from, ctx->now,
+                                    error))
     return FALSE;
   if (o->action != REJECTED_DELETE || o->dry_run)
     ctx->store_mode = TR_STORE_READ_ONLY;

@@ -51,6 +51,11 @@ gboolean tr_query_show (TrStore *store, const char *which, TrPrinter *printer, g
 gboolean tr_query_show_raw (TrStore *store, const char *which, FILE *out, gboolean escape,
                             guint *found, GError **error);
 
+/* tr_query_rejected_filter - @filter from the options --since, --until, --reason and --from
+ * (each NULL when not given), checked (TR_ERROR_USAGE); times count back from @now */
+gboolean tr_query_rejected_filter (TrRejectedFilter *filter, const char *since, const char *until,
+                                   const char *reason, const char *from, GDateTime *now,
+                                   GError **error);
 /* tr_query_rejected - the messages in `rejected` that @filter selects, newest first */
 gboolean tr_query_rejected (TrStore *store, const TrRejectedFilter *filter, TrPrinter *printer,
                             GError **error);

@@ -10,6 +10,7 @@
 
 #include "escape.h"
 #include "query.h"
+#include "timespec.h"
 
 static const TrColumn list_columns[] = {
   { "id", "ID", TR_COLUMN_NUMBER },
@@ -195,4 +196,20 @@ tr_query_rejected_note (TrStore *store, const char *since_day, const char *until
                           options->str);
   tr_printer_note (printer, note);
   return TRUE;
+}
+
+/* tr_query_rejected_filter - @filter from the options --since, --until, --reason and --from
+ * (each NULL when not given), checked; times count back from @now */
+gboolean
+tr_query_rejected_filter (TrRejectedFilter *filter, const char *since, const char *until,
+                          const char *reason, const char *from, GDateTime *now, GError **error)
+{
+  if ((reason != NULL && !tr_query_check_value ("--reason", reason, FALSE, error))
+      || (from != NULL && !tr_query_check_value ("--from", from, FALSE, error)))
+    return FALSE;
+  filter->reason = reason ? g_ascii_strdown (reason, -1) : NULL;
+  filter->from = from ? g_ascii_strdown (from, -1) : NULL;
+  return (since == NULL || (filter->since_day = tr_time_parse_day ("--since", since, now, error)))
+         && (until == NULL
+             || (filter->until_day = tr_time_parse_day ("--until", until, now, error)));
 }
