@@ -18,7 +18,10 @@
 #include "mail.h"
 #include "query.h"
 
-#define DELETE_BATCH 1000 /* rows deleted in one transaction */
+#define DELETE_BATCH 1000 /* rows deleted in one transaction, at most */
+/* bytes of messages deleted in one transaction, about: freeing 256 MiB took 11 s in one, and an
+ * ingest waits 10 s for the lock (TR_STORE_BUSY_TIMEOUT_MS) */
+#define DELETE_BATCH_BYTES (16 * 1024 * 1024)
 #define SHOW_HEADER_FIELDS 1000
 
 typedef enum
@@ -290,8 +293,10 @@ typedef struct
 {
   GArray *ids;
   gint64 bytes;
+  gboolean full; /* DELETE_BATCH_BYTES reached */
 } Batch;
 
+/* on_batch_row - one more row for the batch, until it holds DELETE_BATCH_BYTES */
 static gboolean
 on_batch_row (const TrRejectedRow *row, gpointer data, GError **error)
 {
@@ -299,17 +304,18 @@ on_batch_row (const TrRejectedRow *row, gpointer data, GError **error)
 
   g_array_append_val (batch->ids, row->id);
   batch->bytes += (gint64) row->kept_size;
-  return TRUE;
+  batch->full = batch->bytes >= DELETE_BATCH_BYTES;
+  return !batch->full;
 }
 
-/* delete_batch - delete up to DELETE_BATCH rows that @filter selects below filter->below_id, in
- * one transaction; *@last is TRUE when no more are left */
+/* delete_batch - delete up to DELETE_BATCH rows (or DELETE_BATCH_BYTES) that @filter selects
+ * below filter->below_id, in one transaction; *@last is TRUE when no more are left */
 static gboolean
 delete_batch (TrStore *store, TrRejectedFilter *filter, Deleted *done, gboolean *last,
               GError **error)
 {
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  Batch batch = { ids, 0 };
+  Batch batch = { ids, 0, FALSE };
   gboolean ok;
 
   filter->limit = DELETE_BATCH;
@@ -327,7 +333,7 @@ delete_batch (TrStore *store, TrRejectedFilter *filter, Deleted *done, gboolean 
     return FALSE;
   done->messages += ids->len;
   done->bytes += batch.bytes;
-  *last = ids->len < DELETE_BATCH;
+  *last = ids->len < DELETE_BATCH && !batch.full;
   if (ids->len > 0)
     filter->below_id = g_array_index (ids, gint64, ids->len - 1); /* newest first */
   return TRUE;

@@ -163,6 +163,13 @@ q rejected --db "$many" delete --reason junk
 is "delete by filter in batches" "$status:$out" "0:deleted 2000 rejected messages ($junk bytes of messages)"
 is "... only the rows it selects" "$(sql "$many" "SELECT count(*), sum(reason = 'keep') FROM rejected")" "501|500"
 is "... and the byte count follows" "$(bytes_ok "$many")" "1"
+# ... and of at most 16 MiB each: an ingest waits 10 s for the lock
+sql "$many" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)
+  INSERT INTO rejected (received_at, reason, raw_message, message_size)
+  SELECT '2026-11-20T00:00:00Z', 'large', zeroblob(4194304), 4194304 FROM n"
+q rejected --db "$many" delete --reason large
+is "delete: batches bounded by bytes too" "$status:$out:$(bytes_ok "$many")" \
+  "0:deleted 5 rejected messages (20971520 bytes of messages):1"
 q rejected --db "$many" delete 1 --dry-run --reason x
 is "delete: IDs and --reason: 64" "$status" 64
 chmod a-w "$(dirname "$many")" "$many"
