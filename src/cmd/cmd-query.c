@@ -1,4 +1,5 @@
-/* cmd-query.c - tlsrptdb query summary|failures|reports: answer an administrator's questions
+/* cmd-query.c - tlsrptdb query summary|failures|reports|rejected: answer an administrator's
+ * questions
  *
  * Read-only: the store is opened for reading, so this works on a read-only database and while
  * ingest writes.  The subcommand is the first argument left after the options, so an option's
@@ -23,18 +24,21 @@ typedef enum
   QUERY_SUMMARY,
   QUERY_FAILURES,
   QUERY_REPORTS,
+  QUERY_REJECTED,
 } QueryKind;
 
-static const char *const kinds[] = { "summary", "failures", "reports" };
+static const char *const kinds[] = { "summary", "failures", "reports", "rejected" };
 
 /* The options of query, and what prepare makes of them. */
 typedef struct
 {
   char *since, *until, *limit;
   char **domains, **reporters, **types, **mxs, **warnings, **by;
+  char *reason, *from; /* query rejected */
   gboolean authenticated, wide;
   QueryKind kind;
   TrQueryFilter filter;
+  TrRejectedFilter rejected;
   TrGroup groups[TR_N_GROUPS];
   guint n_groups;
 } QueryOptions;
@@ -70,10 +74,15 @@ query_options (TrContext *ctx, GOptionGroup *group)
     { "by", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &o->by,
       "summary: group by day, domain, reporter, result-type or mx (repeatable; default domain)",
       "WHAT" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &o->reason,
+      "rejected: only messages whose reason holds TEXT (any case)", "TEXT" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &o->from,
+      "rejected: only messages whose From header holds TEXT (any case)", "TEXT" },
     G_OPTION_ENTRY_NULL,
   };
 
   o->filter = (TrQueryFilter) TR_QUERY_FILTER_INIT;
+  o->rejected = (TrRejectedFilter) TR_REJECTED_FILTER_INIT;
   g_option_group_add_entries (group, entries);
 }
 
@@ -91,7 +100,10 @@ query_free_options (gpointer options)
   g_strfreev (o->mxs);
   g_strfreev (o->warnings);
   g_strfreev (o->by);
+  g_free (o->reason);
+  g_free (o->from);
   tr_query_filter_clear (&o->filter);
+  tr_rejected_filter_clear (&o->rejected);
 }
 
 /* parse_kind - the subcommand */
@@ -105,7 +117,7 @@ parse_kind (const char *name, QueryKind *kind, GError **error)
         return TRUE;
       }
   g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
-               "expected summary, failures or reports after \"query\", not \"%s\"", name);
+               "expected summary, failures, reports or rejected after \"query\", not \"%s\"", name);
   return FALSE;
 }
 
@@ -151,6 +163,24 @@ parse_limit (const char *text, gint64 *limit, GError **error)
   return TRUE;
 }
 
+/* prepare_rejected - the filter of query rejected: by the time a message was received, its
+ * reason and its From header */
+static gboolean
+prepare_rejected (TrContext *ctx, QueryOptions *o, GError **error)
+{
+  TrRejectedFilter *filter = &o->rejected;
+
+  if (o->domains || o->reporters || o->types || o->mxs || o->warnings || o->by || o->authenticated)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
+                   "query rejected takes --since, --until, --reason, --from and --limit only "
+                   "(its messages held no usable report)");
+      return FALSE;
+    }
+  return tr_query_rejected_filter (filter, o->since, o->until, o->reason, o->from, ctx->now, error)
+         && (o->limit == NULL || parse_limit (o->limit, &filter->limit, error));
+}
+
 /* query_prepare - the subcommand, the filter and the groups, checked */
 static gboolean
 query_prepare (TrContext *ctx, GError **error)
@@ -159,8 +189,17 @@ query_prepare (TrContext *ctx, GError **error)
   TrQueryFilter *filter = &o->filter;
 
   filter->authenticated = o->authenticated;
-  if ((ctx->argc > 1 && !parse_kind (ctx->argv[1], &o->kind, error))
-      || !tr_option_values ("--domain", o->domains, TRUE, &filter->domains, error)
+  if (ctx->argc > 1 && !parse_kind (ctx->argv[1], &o->kind, error))
+    return FALSE;
+  if (o->kind == QUERY_REJECTED)
+    return prepare_rejected (ctx, o, error);
+  if (o->reason != NULL || o->from != NULL)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "%s: only \"query rejected\" takes it",
+                   o->reason != NULL ? "--reason" : "--from");
+      return FALSE;
+    }
+  if (!tr_option_values ("--domain", o->domains, TRUE, &filter->domains, error)
       || !tr_option_values ("--reporter", o->reporters, FALSE, &filter->reporters, error)
       || !tr_option_values ("--result-type", o->types, FALSE, &filter->result_types, error)
       || !tr_option_values ("--mx", o->mxs, TRUE, &filter->mxs, error)
@@ -199,16 +238,21 @@ query_prepare (TrContext *ctx, GError **error)
 static void
 say_empty (const QueryOptions *o, const char *today)
 {
-  static const char *const what[] = { "no reports", "no failure details", "no reports" };
+  static const char *const what[]
+      = { "no reports", "no failure details", "no reports", "no rejected messages" };
   const TrQueryFilter *f = &o->filter;
-  gboolean filtered
-      = f->domains || f->reporters || f->result_types || f->mxs || f->warnings || f->authenticated;
+  gboolean rejected = o->kind == QUERY_REJECTED;
+  const char *since = rejected ? o->rejected.since_day : f->since_day;
+  const char *until = rejected ? o->rejected.until_day : f->until_day;
+  gboolean filtered = rejected ? o->rejected.reason || o->rejected.from
+                               : f->domains || f->reporters || f->result_types || f->mxs
+                                     || f->warnings || f->authenticated;
 
-  if (f->since_day != NULL)
-    tr_log_warning ("%s between %s and %s%s", what[o->kind], f->since_day,
-                    f->until_day ? f->until_day : today, filtered ? " that match the filters" : "");
-  else if (f->until_day != NULL)
-    tr_log_warning ("%s up to %s%s", what[o->kind], f->until_day,
+  if (since != NULL)
+    tr_log_warning ("%s between %s and %s%s", what[o->kind], since, until ? until : today,
+                    filtered ? " that match the filters" : "");
+  else if (until != NULL)
+    tr_log_warning ("%s up to %s%s", what[o->kind], until,
                     filtered ? " that match the filters" : "");
   else
     tr_log_warning ("%s%s", what[o->kind], filtered ? " that match the filters" : " stored");
@@ -251,6 +295,9 @@ query_run (TrContext *ctx, GError **error)
       case QUERY_FAILURES:
         ok = tr_query_failures (ctx->store, &o->filter, ctx->printer, error);
         break;
+      case QUERY_REJECTED:
+        ok = tr_query_rejected (ctx->store, &o->rejected, ctx->printer, error);
+        break;
       case QUERY_REPORTS:
       default:
         ok = tr_query_reports (ctx->store, &o->filter, ctx->printer, error);
@@ -263,11 +310,11 @@ query_run (TrContext *ctx, GError **error)
 
 const TrCommand tr_command_query = {
   .name = "query",
-  .parameter = "[summary|failures|reports]",
-  .summary = "summary, failures or reports: answer questions from the database",
+  .parameter = "[summary|failures|reports|rejected]",
+  .summary = "summary, failures, reports or rejected: answer questions from the database",
   .description = "summary (the default): successful and failed sessions and the failure rate "
-                 "per group; "
-                 "failures: the failure details, newest first; reports: one line per stored "
+                 "per group; failures: the failure details, newest first; reports: one line per "
+                 "stored report, newest first; rejected: the messages kept without a usable "
                  "report, newest first.",
   .flags = TR_COMMAND_SETTINGS | TR_COMMAND_FORMAT,
   .store = TR_COMMAND_READ,

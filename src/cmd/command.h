@@ -106,3 +106,4 @@ gboolean tr_setting_option (const char *name, const char *value, gpointer data, 
 extern const TrCommand tr_command_ingest, tr_command_import, tr_command_reprocess, tr_command_prune,
     tr_command_query, tr_command_show, tr_command_explain, tr_command_upgrade, tr_command_config;
 extern const TrCommand tr_command_cgi, tr_command_report, tr_command_digest;
+extern const TrCommand tr_command_rejected, tr_command_inspect;

@@ -66,7 +66,8 @@ decode_payload (const TrPayload *payload, const TrMailInfo *info, const char *re
       if (g_error_matches (*error, TR_ERROR, TR_ERROR_LIMIT)
           && (left->max_inflated_size < limits->max_inflated_size
               || left->max_json_values < limits->max_json_values))
-        g_prefix_error (error, "over what the reports before it in this message left of the limits: ");
+        g_prefix_error (error,
+                        "over what the reports before it in this message left of the limits: ");
       return NULL;
     }
   left->max_inflated_size -= MIN (left->max_inflated_size, g_bytes_get_size (report->raw_json));

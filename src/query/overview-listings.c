@@ -139,6 +139,10 @@ gather_listings (Gather *g, TrStore *store, const TrQueryFilter *filter, GError 
   f.limit = TR_OVERVIEW_FAILURES;
   if (!tr_store_each_failure (store, &f, on_failure, g, error))
     return FALSE;
-  f.limit = -1;
-  return tr_store_each_rejected (store, &f, on_rejected, g, error);
+  return tr_store_each_rejected (store,
+                                 &(TrRejectedFilter){ .since_day = filter->since_day,
+                                                      .until_day = filter->until_day,
+                                                      .limit = -1,
+                                                      .any_delivery = TRUE },
+                                 on_rejected, g, error);
 }

@@ -62,3 +62,42 @@ gboolean tr_query_show (TrStore *store, const char *which, TrPrinter *printer, g
  * for a terminal if @escape), one after the other */
 gboolean tr_query_show_raw (TrStore *store, const char *which, FILE *out, gboolean escape,
                             guint *found, GError **error);
+
+/* tr_query_rejected_filter - @filter from the options --since, --until, --reason and --from
+ * (each NULL when not given), checked (TR_ERROR_USAGE); times count back from @now */
+gboolean tr_query_rejected_filter (TrRejectedFilter *filter, const char *since, const char *until,
+                                   const char *reason, const char *from, GDateTime *now,
+                                   GError **error);
+/* tr_query_rejected - the messages in `rejected` that @filter selects, newest first */
+gboolean tr_query_rejected (TrStore *store, const TrRejectedFilter *filter, TrPrinter *printer,
+                            GError **error);
+/* tr_query_rejected_begin_show - begin the document of rejected show; then one
+ * tr_query_rejected_show_row per message, and tr_printer_end */
+void tr_query_rejected_begin_show (TrPrinter *printer);
+/* tr_query_rejected_show_row - @row (from tr_store_find_rejected) with its header fields
+ * @headers (pairs of name and value, tr_mail_header_fields; may be NULL), @headers_left_out
+ * more not shown */
+void tr_query_rejected_show_row (TrPrinter *printer, const TrRejectedRow *row,
+                                 const GPtrArray *headers, guint headers_left_out);
+/* tr_query_rejected_note - for people (text): a note that messages received from @since_day to
+ * @until_day ("YYYY-MM-DD", either NULL: open) are kept in `rejected`, if there are any */
+gboolean tr_query_rejected_note (TrStore *store, const char *since_day, const char *until_day,
+                                 TrPrinter *printer, GError **error);
+
+/* A message taken apart as ingest would (tr_ingest_prepare) but not stored: inspect. */
+typedef struct
+{
+  const char *input;        /* where it was read: "PATH", "PATH:N" (mbox), "stdin" */
+  guint64 size;             /* its size */
+  const char *reason;       /* what `rejected` would record, or NULL: every part is usable */
+  const TrMailInfo *info;   /* its mail facts */
+  const GPtrArray *reports; /* of TrReport: what would be stored (validated, judged, in scope) */
+} TrInspected;
+
+/* tr_query_inspect_begin - begin the document of inspect; then one tr_query_inspect_message per
+ * message, and tr_printer_end */
+void tr_query_inspect_begin (TrPrinter *printer);
+/* tr_query_inspect_message - @message as show prints a stored report: its mail facts, each
+ * report with its trust verdict, policies, failure details and warnings, and what the result
+ * types of its failure details mean */
+void tr_query_inspect_message (TrPrinter *printer, const TrInspected *message);

@@ -500,6 +500,9 @@ tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *gr
       g_ptr_array_sort (sum.result.order, compare_groups);
       sort_groups = NULL;
     }
+  for (guint i = 0; ok && i < n_groups; i++)
+    if (groups[i] == TR_GROUP_REPORTER) /* a reporter whose reports fail may be in `rejected` */
+      ok = tr_query_rejected_note (store, filter->since_day, filter->until_day, printer, error);
   ok = ok && tr_summary_print (&sum.result, filter, printer, error);
   g_hash_table_unref (sum.details);
   g_array_unref (sum.detail_list);

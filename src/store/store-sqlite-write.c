@@ -555,6 +555,7 @@ tr_sqlite_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gbo
     return tr_sqlite_error (store, rc, "reading rejected messages", error);
   row->id = sqlite3_column_int64 (stmt, 0);
   row->raw = g_bytes_new (sqlite3_column_blob (stmt, 1), (gsize) sqlite3_column_bytes (stmt, 1));
+  row->kept_size = g_bytes_get_size (row->raw);
   row->message_size = (guint64) MAX (sqlite3_column_int64 (stmt, 2), 0);
   row->received_at = tr_sqlite_dup_text (stmt, 3);
   row->reason = tr_sqlite_dup_text (stmt, 4);

@@ -684,6 +684,9 @@ static const TrStoreBackend sqlite_backend = {
   .next_rejected = tr_sqlite_next_rejected,
   .delete_rejected = tr_sqlite_delete_rejected,
   .set_rejected_reason = tr_sqlite_set_rejected_reason,
+  .each_rejected = tr_sqlite_each_rejected,
+  .count_rejected = tr_sqlite_count_rejected,
+  .find_rejected = tr_sqlite_find_rejected,
   .prune_reports = tr_sqlite_prune_reports,
   .prune_rejected = tr_sqlite_prune_rejected,
   .each_session = tr_sqlite_each_session,
@@ -695,5 +698,4 @@ static const TrStoreBackend sqlite_backend = {
   .each_name = tr_sqlite_each_name,
   .each_source = tr_sqlite_each_source,
   .each_policy = tr_sqlite_each_policy,
-  .each_rejected = tr_sqlite_each_rejected,
 };

@@ -89,6 +89,12 @@ gboolean tr_sqlite_each_report (TrStore *store, const TrQueryFilter *filter, TrR
                                 gpointer data, GError **error);
 gboolean tr_sqlite_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                                  gpointer data, GError **error);
+gboolean tr_sqlite_each_rejected (TrStore *store, const TrRejectedFilter *filter,
+                                  TrRejectedFunc func, gpointer data, GError **error);
+gboolean tr_sqlite_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                                   gint64 *kept_bytes, GError **error);
+gboolean tr_sqlite_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                                  gboolean *found, GError **error);
 gboolean tr_sqlite_info (TrStore *store, TrStoreInfo *info, GError **error);
 gboolean tr_sqlite_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
                               GError **error);
@@ -96,5 +102,3 @@ gboolean tr_sqlite_each_source (TrStore *store, const TrQueryFilter *filter, TrS
                                 gpointer data, GError **error);
 gboolean tr_sqlite_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
                                 gpointer data, GError **error);
-gboolean tr_sqlite_each_rejected (TrStore *store, const TrQueryFilter *filter, TrRejectedFunc func,
-                                  gpointer data, GError **error);

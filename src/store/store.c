@@ -218,6 +218,42 @@ tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason, GEr
   return store->backend->set_rejected_reason (store, id, reason, error);
 }
 
+void
+tr_rejected_filter_clear (TrRejectedFilter *filter)
+{
+  g_clear_pointer (&filter->since_day, g_free);
+  g_clear_pointer (&filter->until_day, g_free);
+  g_clear_pointer (&filter->reason, g_free);
+  g_clear_pointer (&filter->from, g_free);
+  filter->below_id = 0;
+  filter->limit = -1;
+}
+
+gboolean
+tr_store_each_rejected (TrStore *store, const TrRejectedFilter *filter, TrRejectedFunc func,
+                        gpointer data, GError **error)
+{
+  return store->backend->each_rejected (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                         gint64 *kept_bytes, GError **error)
+{
+  *count = 0;
+  *kept_bytes = 0;
+  return store->backend->count_rejected (store, filter, count, kept_bytes, error);
+}
+
+gboolean
+tr_store_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                        gboolean *found, GError **error)
+{
+  tr_rejected_row_clear (row);
+  *found = FALSE;
+  return store->backend->find_rejected (store, id, with_raw, row, found, error);
+}
+
 gboolean
 tr_store_prune_reports (TrStore *store, const char *before_day, gint64 limit, gboolean dry_run,
                         TrPruneCounts *counts, GError **error)
@@ -310,14 +346,6 @@ tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc 
 {
   return backend_has (store, store->backend->each_policy, error)
          && store->backend->each_policy (store, filter, func, data, error);
-}
-
-gboolean
-tr_store_each_rejected (TrStore *store, const TrQueryFilter *filter, TrRejectedFunc func,
-                        gpointer data, GError **error)
-{
-  return backend_has (store, store->backend->each_rejected, error)
-         && store->backend->each_rejected (store, filter, func, data, error);
 }
 
 void

@@ -148,6 +148,7 @@ typedef struct
   guint64 message_size;
   gboolean truncated;
   gboolean raw_dropped; /* the bytes were not kept (the budget was full) */
+  guint64 kept_size;    /* the bytes of it kept (each_rejected, find_rejected) */
   char *received_at;
   char *last_received_at;
   gint64 deliveries;
@@ -173,6 +174,44 @@ gboolean tr_store_delete_rejected (TrStore *store, gint64 id, GError **error);
 /* tr_store_set_rejected_reason - change the reason of row @id.  Inside a transaction. */
 gboolean tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason,
                                        GError **error);
+
+/* What a listing, count or deletion of `rejected` selects (all optional). */
+typedef struct
+{
+  char *since_day; /* "YYYY-MM-DD": received (first delivery) on that day or later */
+  char *until_day; /* "YYYY-MM-DD": received on that day or earlier */
+  char *reason;    /* lower case: the reason holds it (ASCII letters compared case-insensitively) */
+  char *from;      /* lower case: the From header holds it (the same) */
+  gint64 below_id; /* only rows with a smaller id (0: all), to go on where a listing stopped */
+  gint64 limit;    /* rows at most; -1: no limit */
+  gboolean any_delivery; /* since_day applies to the last delivery: delivered (first or again)
+                          * between since_day and until_day */
+} TrRejectedFilter;
+
+#define TR_REJECTED_FILTER_INIT                                                                    \
+  {                                                                                                \
+    .limit = -1                                                                                    \
+  }
+
+void tr_rejected_filter_clear (TrRejectedFilter *filter);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrRejectedFilter, tr_rejected_filter_clear)
+
+/* The callback of tr_store_each_rejected (the row is freed after it returns): return FALSE (with
+ * @error, or to stop early without one) to stop. */
+typedef gboolean (*TrRejectedFunc) (const TrRejectedRow *row, gpointer data, GError **error);
+
+/* tr_store_each_rejected - the rows of `rejected` that @filter selects, without their bytes,
+ * newest (highest id) first, at most filter->limit */
+gboolean tr_store_each_rejected (TrStore *store, const TrRejectedFilter *filter,
+                                 TrRejectedFunc func, gpointer data, GError **error);
+/* tr_store_count_rejected - how many rows @filter selects (its limit and below_id are not
+ * applied) and the bytes of their messages kept */
+gboolean tr_store_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                                  gint64 *kept_bytes, GError **error);
+/* tr_store_find_rejected - row @id of `rejected`, with its bytes if @with_raw; *@found is FALSE
+ * when there is none */
+gboolean tr_store_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                                 gboolean *found, GError **error);
 
 /* --- prune -------------------------------------------------------------------------------- */
 
@@ -334,7 +373,6 @@ typedef struct
 
 typedef gboolean (*TrSourceFunc) (const TrSourceRow *row, gpointer data, GError **error);
 typedef gboolean (*TrPolicyFunc) (const TrPolicyRow *row, gpointer data, GError **error);
-typedef gboolean (*TrRejectedFunc) (const TrRejectedRow *row, gpointer data, GError **error);
 
 /* tr_store_each_session - the session summary rows of the reports that @filter selects (its
  * result types and MXs are not applied: sessions are not per detail), in no particular order */
@@ -381,11 +419,6 @@ gboolean tr_store_each_source (TrStore *store, const TrQueryFilter *filter, TrSo
  * reporters, authenticated), in no particular order */
 gboolean tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
                                gpointer data, GError **error);
-/* tr_store_each_rejected - the messages in `rejected` delivered (first or again) between
- * filter->since_day and filter->until_day (their days of arrival, UTC), newest first, at most
- * filter->limit, without their bytes; the other filters do not apply */
-gboolean tr_store_each_rejected (TrStore *store, const TrQueryFilter *filter, TrRejectedFunc func,
-                                 gpointer data, GError **error);
 
 /* What the database holds, for monitoring (check, metrics). */
 typedef struct

@@ -55,8 +55,8 @@ static const struct
     100000 },
   { "max-rejected-size", KEY_BYTES, offsetof (TrSettings, limits.max_rejected_size), TRUE,
     G_MAXINT64 },
-  { "max-rejected-requests", KEY_BYTES, offsetof (TrSettings, limits.max_rejected_requests),
-    FALSE, G_MAXINT64 },
+  { "max-rejected-requests", KEY_BYTES, offsetof (TrSettings, limits.max_rejected_requests), FALSE,
+    G_MAXINT64 },
 };
 
 #define FIELD(settings, i, type) ((type *) ((char *) (settings) + keys[i].offset))

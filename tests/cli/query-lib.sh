@@ -17,6 +17,10 @@ q () {
   status=$?
   out=$(cat "$TESTTMP/q.out") err=$(cat "$TESTTMP/q.err")
 }
+# qtty CMD-ARGS... : as q, on a terminal (a pty made by script(1), 200 columns); stderr is mixed in
+qtty () {
+  out=$(COLUMNS=200 script -qec "$(printf '%q ' "$TLSRPTDB" "$@")" /dev/null | tr -d '\r')
+}
 HAVE_PYTHON=; if command -v python3 >/dev/null 2>&1; then HAVE_PYTHON=1; fi
 # json_ok FILE : FILE holds one JSON document (python3, else jq; skipped without both)
 json_ok () {

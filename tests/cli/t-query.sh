@@ -250,7 +250,7 @@ is "query reports summary: a second subcommand is refused" "$status" 64
 q query --db "$db" --format csv --since 2026-11-01
 is "query without a subcommand is summary" "$status:$(printf '%s' "$out" | head -1 | cut -d, -f1)" "0:policy_domain"
 q query --db "$db" sumary
-is "query sumary: 64, naming the three" "$status:$(printf '%s' "$err" | grep -c 'expected summary, failures or reports')" "64:1"
+is "query sumary: 64, naming the four" "$status:$(printf '%s' "$err" | grep -c 'expected summary, failures, reports or rejected')" "64:1"
 
 # --- parse warnings: a filter, and counted per reporter ---------------------------------------------
 wdb=$(newdb)

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -311,6 +312,123 @@ test_rejected_requests (Fixture *f, gconstpointer data)
                    ==, 2);
 }
 
+/* keep_rejected - keep a message with these facts, received at @received_at */
+static void
+keep_rejected (TrStore *store, const char *raw, const char *reason, const char *from,
+               const char *received_at)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
+  g_autoptr (TrMailInfo) info = tr_mail_info_new ();
+  TrRejectedMessage message = {
+    .raw = bytes,
+    .message_size = strlen (raw),
+    .reason = reason,
+    .info = info,
+    .fingerprint = raw,
+  };
+  TrArrival when = { .received_at = received_at, .via = "mail" };
+  TrRejectedOutcome outcome;
+
+  info->from = g_strdup (from);
+  info->subject = g_strdup ("subject");
+  g_assert_true (tr_store_begin (store, &error));
+  g_assert_true (tr_store_add_rejected (store, &message, &when, TRUE, &outcome, &error));
+  g_assert_true (tr_store_commit (store, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+collect_id (const TrRejectedRow *row, gpointer data, GError **error)
+{
+  g_array_append_val ((GArray *) data, row->id);
+  return TRUE;
+}
+
+/* listed - the ids that @filter selects, as "3 2 1" */
+static char *
+listed (TrStore *store, const TrRejectedFilter *filter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GString *s = g_string_new (NULL);
+
+  g_assert_true (tr_store_each_rejected (store, filter, collect_id, ids, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i ? " " : "", g_array_index (ids, gint64, i));
+  return g_string_free (s, FALSE);
+}
+
+/* the reads of `rejected`: filters, newest first, one row whole; deleting keeps the count of
+ * bytes right */
+static void
+test_rejected_reads (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
+  TrRejectedFilter filter = TR_REJECTED_FILTER_INIT;
+  TrRejectedRow row = { 0 };
+  gboolean found = FALSE;
+  gint64 count, bytes;
+  char *ids;
+
+  keep_rejected (store, "one", "not a report: no report part found", "A <a@x.example>",
+                 "2026-11-20T10:00:00Z");
+  keep_rejected (store, "second", "unusable report in part 2: corrupt gzip", "B <b@y.example>",
+                 "2026-11-21T23:59:59Z");
+  keep_rejected (store, "third!", "not a report: empty message", NULL, "2026-11-22T00:00:00Z");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "3 2 1");
+  g_free (ids);
+  filter.since_day = g_strdup ("2026-11-21");
+  filter.until_day = g_strdup ("2026-11-21");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "2");
+  g_free (ids);
+  tr_rejected_filter_clear (&filter);
+  filter.reason = g_strdup ("not a report");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "3 1");
+  g_free (ids);
+  filter.limit = 1;
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "3");
+  g_free (ids);
+  filter.below_id = 3;
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "1");
+  g_free (ids);
+  tr_rejected_filter_clear (&filter);
+  filter.from = g_strdup ("y.example");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "2");
+  g_free (ids);
+  g_assert_true (tr_store_count_rejected (store, &filter, &count, &bytes, &error));
+  g_assert_cmpint (count * 100 + bytes, ==, 106);
+  tr_rejected_filter_clear (&filter);
+
+  g_assert_true (tr_store_find_rejected (store, 2, TRUE, &row, &found, &error));
+  g_assert_true (found);
+  g_assert_cmpstr (row.mail_from, ==, "B <b@y.example>");
+  g_assert_cmpstr (row.received_at, ==, "2026-11-21T23:59:59Z");
+  g_assert_cmpint (row.kept_size, ==, 6);
+  g_assert_cmpmem (g_bytes_get_data (row.raw, NULL), g_bytes_get_size (row.raw), "second", 6);
+  g_assert_true (tr_store_find_rejected (store, 2, FALSE, &row, &found, &error));
+  g_assert_true (found && row.raw == NULL && row.kept_size == 6);
+  g_assert_true (tr_store_find_rejected (store, 9, TRUE, &row, &found, &error));
+  g_assert_false (found);
+  tr_rejected_row_clear (&row);
+
+  /* the triggers keep counters.rejected_bytes equal to what the rows hold */
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 3 + 6 + 6);
+  g_assert_true (tr_store_begin (store, &error));
+  g_assert_true (tr_store_delete_rejected (store, 2, &error));
+  g_assert_true (tr_store_commit (store, &error));
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 3 + 6);
+  g_assert_cmpint (query_int (store,
+                              "SELECT value = (SELECT sum(length(raw_message)) FROM rejected) FROM "
+                              "counters"),
+                   ==, 1);
+  g_assert_true (tr_store_count_rejected (store, &filter, &count, &bytes, &error));
+  g_assert_cmpint (count * 100 + bytes, ==, 209);
+  g_assert_no_error (error);
+}
+
 /* the same reporter and report-id with other content is another report, kept beside the
  * first; each is then a repeat of itself */
 static void
@@ -551,6 +669,7 @@ main (int argc, char **argv)
   ADD ("/store/rejected", test_rejected);
   ADD ("/store/rejected-budget", test_rejected_budget);
   ADD ("/store/rejected-requests", test_rejected_requests);
+  ADD ("/store/rejected-reads", test_rejected_reads);
   ADD ("/store/conflict", test_conflict);
   ADD ("/store/authenticate", test_authenticate);
   ADD ("/store/paths", test_paths);
