@@ -5,9 +5,10 @@
 # stress/resources.sh, stress/valgrind.sh, fuzz/run.sh (FUZZ_SECONDS, default 60, per harness),
 # pg/selftest.sh, pg/views.sh, pg/faults.sh, pg/copy.sh, pg/concurrency.sh (each its private
 # PostgreSQL server, see tests/pg/README.md),
-# mta/postfix.sh, mta/exim.sh, mta/procmail.sh, mta/dovecot.sh, mta/opensmtpd.sh,
+# mta/postfix.sh, mta/digest.sh, mta/exim.sh, mta/procmail.sh, mta/dovecot.sh, mta/opensmtpd.sh,
 # monitoring/nagios.sh, monitoring/promtool.sh, https/apache.sh, https/nginx.sh,
-# https/lighttpd.sh.  TLSRPTDB ($1) is the plain build's binary (default build/src/tlsrptdb).
+# https/lighttpd.sh, browser/chromium.sh.  TLSRPTDB ($1) is the plain build's binary (default
+# build/src/tlsrptdb).
 # The MTA tests install Postfix, then Exim, then Postfix again with procmail and Dovecot, then
 # OpenSMTPD; the monitoring tests Nagios, then Prometheus and node_exporter; the HTTPS tests
 # Apache, nginx with fcgiwrap, and lighttpd; with apt (root only; a CI machine; only with
@@ -52,6 +53,7 @@ step pg-faults bash "$here/pg/faults.sh" "$TLSRPTDB"
 step pg-copy bash "$here/pg/copy.sh" "$TLSRPTDB"
 step pg-concurrency bash "$here/pg/concurrency.sh" "$TLSRPTDB"
 step postfix bash "$here/mta/postfix.sh" "$TLSRPTDB"
+step digest-postfix bash "$here/mta/digest.sh" "$TLSRPTDB"
 step exim bash "$here/mta/exim.sh" "$TLSRPTDB"
 step procmail bash "$here/mta/procmail.sh" "$TLSRPTDB"
 step dovecot bash "$here/mta/dovecot.sh" "$TLSRPTDB"
@@ -61,6 +63,7 @@ step promtool bash "$here/monitoring/promtool.sh" "$TLSRPTDB"
 step https-apache bash "$here/https/apache.sh" "$TLSRPTDB"
 step https-nginx bash "$here/https/nginx.sh" "$TLSRPTDB"
 step https-lighttpd bash "$here/https/lighttpd.sh" "$TLSRPTDB"
+step browser bash "$here/browser/chromium.sh" "$TLSRPTDB"
 
 echo "=== summary ($(($(date +%s) - begin)) s)"
 printf '%s' "$summary"

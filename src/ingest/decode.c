@@ -349,6 +349,27 @@ tr_decode_inflate (GBytes *payload, const TrLimits *limits, GError **error)
   return g_bytes_ref (payload);
 }
 
+/* tr_decode_content_coding - @body with its HTTP content coding undone */
+GBytes *
+tr_decode_content_coding (GBytes *body, const char *coding, const TrLimits *limits, GError **error)
+{
+  g_autofree char *name = g_strstrip (g_ascii_strdown (coding ? coding : "", -1));
+  gsize len;
+  const guint8 *in = g_bytes_get_data (body, &len);
+
+  if (*name == '\0' || strcmp (name, "identity") == 0)
+    return g_bytes_ref (body);
+  if (strcmp (name, "gzip") != 0 && strcmp (name, "x-gzip") != 0)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_DATA,
+                   "Content-Encoding %.64s is not supported (gzip is)", name);
+      return NULL;
+    }
+  if (len >= 2 && in[0] == 0x1f && in[1] == 0x8b)
+    return inflate_gzip (in, len, limits->max_inflated_size, error);
+  return g_bytes_ref (body);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* JSON                                                                                        */
 

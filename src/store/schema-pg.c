@@ -265,9 +265,47 @@
   " END IF;"                                                                                       \
   "END $$;"
 
+/* Step 6, as SQLite's (schema-sqlite.c): reports over HTTPS (tlsrptdb cgi).  A request kept
+ * in `rejected` keeps its facts (media type, content coding, user agent), and the rows that came
+ * over HTTPS are counted for their cap (max-rejected-requests), by statement-level triggers as
+ * counters.rejected_bytes is. */
+#define PG_STEP_6                                                                                  \
+  "ALTER TABLE rejected ADD COLUMN media_type text COLLATE \"C\","                                 \
+  "  ADD COLUMN content_encoding text COLLATE \"C\", ADD COLUMN user_agent text COLLATE \"C\";"    \
+  "INSERT INTO counters (name, value)"                                                             \
+  "  SELECT 'rejected_requests', count(*) FROM rejected WHERE received_via = 'https';"             \
+  "CREATE FUNCTION counters_rejected_requests() RETURNS trigger LANGUAGE plpgsql"                  \
+  " SET search_path FROM CURRENT AS $$"                                                            \
+  "DECLARE delta bigint := 0;"                                                                     \
+  "BEGIN"                                                                                          \
+  "  IF TG_OP = 'INSERT' THEN"                                                                     \
+  "    delta := (SELECT count(*) FROM new_rows WHERE received_via = 'https');"                     \
+  "  ELSE"                                                                                         \
+  "    delta := -(SELECT count(*) FROM old_rows WHERE received_via = 'https');"                    \
+  "  END IF;"                                                                                      \
+  "  IF delta <> 0 THEN"                                                                           \
+  "    UPDATE counters SET value = value + delta WHERE name = 'rejected_requests';"                \
+  "  END IF;"                                                                                      \
+  "  RETURN NULL;"                                                                                 \
+  "END $$;"                                                                                        \
+  "CREATE TRIGGER rejected_requests_insert AFTER INSERT ON rejected"                               \
+  "  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"                                         \
+  "  EXECUTE FUNCTION counters_rejected_requests();"                                               \
+  "CREATE TRIGGER rejected_requests_delete AFTER DELETE ON rejected"                               \
+  "  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT"                                         \
+  "  EXECUTE FUNCTION counters_rejected_requests();"                                               \
+  "REVOKE ALL ON FUNCTION counters_rejected_requests() FROM PUBLIC;"                               \
+  "DO $$ BEGIN"                                                                                    \
+  " IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tlsrptdb_writer') THEN"                     \
+  "  GRANT EXECUTE ON FUNCTION counters_rejected_requests() TO tlsrptdb_writer;"                   \
+  " END IF;"                                                                                       \
+  "END $$;"
+
 const char *const tr_pg_migrations[] = {
   /* 5: the data contract of SQLite's schema 5, in PostgreSQL's types */
   PG_TABLES_5 PG_SUMMARIES_5 PG_FUNCTIONS_5 PG_VIEWS_5 PG_GRANTS_5,
+  /* 6: as SQLite's step 6 */
+  PG_STEP_6,
 };
 
 const guint tr_pg_schema_version = TR_PG_FIRST_VERSION + G_N_ELEMENTS (tr_pg_migrations) - 1;

@@ -26,6 +26,12 @@ typedef struct
                              GError **error);
   gboolean (*delete_rejected) (TrStore *store, gint64 id, GError **error);
   gboolean (*set_rejected_reason) (TrStore *store, gint64 id, const char *reason, GError **error);
+  gboolean (*each_rejected) (TrStore *store, const TrRejectedFilter *filter, TrRejectedFunc func,
+                             gpointer data, GError **error);
+  gboolean (*count_rejected) (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                              gint64 *kept_bytes, GError **error);
+  gboolean (*find_rejected) (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                             gboolean *found, GError **error);
   gboolean (*prune_reports) (TrStore *store, const char *before_day, gint64 limit, gboolean dry_run,
                              TrPruneCounts *counts, GError **error);
   gboolean (*prune_rejected) (TrStore *store, const char *before_day, gint64 limit,
@@ -47,6 +53,12 @@ typedef struct
                            GError **error);
   gboolean (*copy_rejected) (TrStore *store, const TrRejectedRow *row, gboolean *added,
                              GError **error);
+  gboolean (*each_name) (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                         GError **error);
+  gboolean (*each_source) (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                           gpointer data, GError **error);
+  gboolean (*each_policy) (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                           gpointer data, GError **error);
 } TrStoreBackend;
 
 struct _TrStore
@@ -55,7 +67,8 @@ struct _TrStore
   char *name; /* the database as given */
   TrStoreMode mode;
   gboolean in_transaction;
-  guint64 rejected_budget; /* bytes of messages `rejected` may hold */
+  guint64 rejected_budget;   /* bytes of messages `rejected` may hold */
+  guint64 rejected_requests; /* rows of `rejected` that came over HTTPS */
 };
 
 /* tr_store_sqlite_open - the SQLite backend (store-sqlite.c): @path is a file name */

@@ -196,13 +196,17 @@ tr_pg_copy_rejected (TrStore *base, const TrRejectedRow *row, gboolean *added, G
   tr_pg_add_bool (&p, row->raw_dropped);
   tr_pg_add_text (&p, row->received_via);
   tr_pg_add_text (&p, row->client_address);
+  tr_pg_add_text (&p, row->media_type);
+  tr_pg_add_text (&p, row->content_encoding);
+  tr_pg_add_text (&p, row->user_agent);
   res = tr_pg_exec (PG_STORE (base), PG_STMT_COPY_REJECTED,
                     "INSERT INTO rejected (received_at, last_received_at, reason, raw_message,"
                     " message_size, truncated, message_id, subject, mail_from, fingerprint,"
-                    " deliveries, raw_dropped, received_via, client_address) VALUES"
+                    " deliveries, raw_dropped, received_via, client_address, media_type,"
+                    " content_encoding, user_agent) VALUES"
                     " ($1::timestamptz, $2::timestamptz, $3::text, $4::bytea, $5::bigint,"
                     " $6::boolean, $7::text, $8::text, $9::text, $10::text, $11::bigint,"
-                    " $12::boolean, $13::text, $14::text)"
+                    " $12::boolean, $13::text, $14::text, $15::text, $16::text, $17::text)"
                     " ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
                     &p, "copying a rejected message", error);
   if (res == NULL)

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "counting.h"
 #include "error.h"
 #include "store-pg.h"
 
@@ -561,5 +562,257 @@ tr_pg_info (TrStore *base, TrStoreInfo *info, GError **error)
   info->last_received_at = tr_pg_dup (res, 0, 5);
   info->first_report_day = tr_pg_dup (res, 0, 6);
   info->last_report_day = tr_pg_dup (res, 0, 7);
+  return TRUE;
+}
+
+/* --- names, sources and policies (report, digest, the filters' wildcards) ------------------ */
+
+/* A name callback and its data. */
+typedef struct
+{
+  TrNameFunc func;
+  gpointer data;
+} NameReader;
+
+static gboolean
+name_row (const PGresult *res, int row, gpointer data, GError **error)
+{
+  NameReader *r = data;
+  const char *name = tr_pg_text (res, row, 0);
+
+  if (name == NULL || *name == '\0')
+    return TRUE;
+  return r->func (name, tr_pg_text (res, row, 1), r->data, error);
+}
+
+/* tr_pg_each_name - the distinct names of @kind */
+gboolean
+tr_pg_each_name (TrStore *base, TrNameKind kind, TrNameFunc func, gpointer data, GError **error)
+{
+  static const char *const sql[] = {
+    [TR_NAME_DOMAIN] = "SELECT DISTINCT policy_domain, NULL::text FROM summary_sessions",
+    [TR_NAME_MX] = "SELECT DISTINCT receiving_mx, NULL::text FROM summary_policy_failures",
+    [TR_NAME_REPORTER] = "SELECT reporter_key, organization_name FROM reports"
+                         " GROUP BY reporter_key, organization_name",
+  };
+  g_auto (Query) q = { 0 };
+  NameReader r = { func, data };
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (sql), FALSE);
+  query_init (&q, sql[kind]);
+  return each_row (PG_STORE (base), &q, name_row, &r, error);
+}
+
+static gboolean
+source_row (const PGresult *res, int row, gpointer data, GError **error)
+{
+  Reader *r = data;
+  TrSourceRow s = {
+    .report_row = tr_pg_int (res, row, 0),
+    .day = tr_pg_text (res, row, 1),
+    .domain = tr_pg_text (res, row, 2),
+    .reporter = tr_pg_text (res, row, 3),
+    .klass = tr_policy_class (tr_pg_text (res, row, 4)),
+    .result_type = tr_pg_text (res, row, 5),
+    .mx = tr_pg_text (res, row, 6),
+    .sending_ip = tr_pg_text (res, row, 7),
+    .failed = tr_pg_int (res, row, 8),
+  };
+
+  if (s.day == NULL || s.domain == NULL || s.reporter == NULL)
+    return TRUE; /* as each_detail */
+  return ((TrSourceFunc) r->func) (&s, r->data, error);
+}
+
+/* tr_pg_each_source - the failure details one by one, report by report, normalised as the
+ * summary_policy_failures rows were written, so that their sums are the summed details */
+gboolean
+tr_pg_each_source (TrStore *base, const TrQueryFilter *filter, TrSourceFunc func, gpointer data,
+                   GError **error)
+{
+  g_auto (Query) q = { 0 };
+  Reader r = { (gpointer) func, data };
+
+  query_init (&q, "SELECT s.report_ref, s.day, x.domain, s.reporter, x.policy_type,"
+                  " x.result_type, x.mx, x.sending_ip, x.failed FROM (SELECT s.report_ref,"
+                  " min(s.report_day) AS day, min(s.reporter_key) AS reporter"
+                  " FROM summary_sessions s WHERE true");
+  add_session_filters (&q, filter);
+  g_string_append (q.sql, " GROUP BY s.report_ref) s CROSS JOIN LATERAL (SELECT p.domain,"
+                          " p.policy_type, coalesce(f.result_type, '(none)') AS result_type,"
+                          " lower(coalesce(f.receiving_mx_hostname, '')) AS mx,"
+                          " coalesce(f.sending_mta_ip, '') AS sending_ip,"
+                          " coalesce(f.failed_session_count, 0) AS failed"
+                          " FROM policies p JOIN failures f ON f.policy_ref = p.id"
+                          " WHERE p.report_ref = s.report_ref");
+  if (filter->domains != NULL)
+    add_list (&q, "p.domain", filter->domains);
+  g_string_append (q.sql, " ORDER BY p.id, f.id OFFSET 0) x ORDER BY s.report_ref");
+  return each_row (PG_STORE (base), &q, source_row, &r, error);
+}
+
+static gboolean
+policy_row (const PGresult *res, int row, gpointer data, GError **error)
+{
+  Reader *r = data;
+  TrPolicyRow p = {
+    .report_row = tr_pg_int (res, row, 0),
+    .day = tr_pg_text (res, row, 1),
+    .domain = tr_pg_text (res, row, 2),
+    .policy_type = tr_pg_text (res, row, 3),
+    .policy_string = tr_pg_text (res, row, 4),
+  };
+
+  return ((TrPolicyFunc) r->func) (&p, r->data, error);
+}
+
+/* tr_pg_each_policy - the policies of the reports the filter selects, through their session
+ * summary rows (one per report and domain key) */
+gboolean
+tr_pg_each_policy (TrStore *base, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
+                   GError **error)
+{
+  g_auto (Query) q = { 0 };
+  Reader r = { (gpointer) func, data };
+
+  query_init (&q, "SELECT s.report_ref, s.report_day, s.policy_domain, p.policy_type,"
+                  " p.policy_string FROM summary_sessions s JOIN policies p"
+                  " ON p.report_ref = s.report_ref AND p.domain = s.policy_domain WHERE true");
+  add_session_filters (&q, filter);
+  return each_row (PG_STORE (base), &q, policy_row, &r, error);
+}
+
+/* --- the rows of `rejected` (query rejected, rejected show|raw|delete, inspect) ------------- */
+
+/* The columns of a row of `rejected`, in the order rejected_from_row reads them: all but the
+ * message, which comes last when asked for. */
+#define PG_REJECTED_COLUMNS                                                                        \
+  "id, " TS ("received_at") ", " TS (                                                              \
+      "last_received_at") ", reason, message_size,"                                                \
+                          " octet_length(raw_message), truncated, raw_dropped, deliveries, "       \
+                          "message_id, subject,"                                                   \
+                          " mail_from, received_via, client_address, media_type, "                 \
+                          "content_encoding, user_agent"
+#define PG_REJECTED_RAW_COLUMN 17
+
+/* add_rejected_where - the fragments that restrict `rejected` for @filter */
+static void
+add_rejected_where (Query *q, const TrRejectedFilter *filter)
+{
+  if (filter->since_day != NULL)
+    g_string_append_printf (q->sql, " AND %s >= $%d::date",
+                            filter->any_delivery ? "coalesce(last_received_at, received_at)"
+                                                 : "received_at",
+                            tr_pg_add_text (&q->params, filter->since_day));
+  if (filter->until_day != NULL)
+    g_string_append_printf (q->sql, " AND (received_at AT TIME ZONE 'UTC')::date <= $%d::date",
+                            tr_pg_add_text (&q->params, filter->until_day));
+  /* lower() of a COLLATE "C" column maps ASCII only, as SQLite's */
+  if (filter->reason != NULL)
+    g_string_append_printf (q->sql, " AND strpos(lower(reason), $%d::text) > 0",
+                            tr_pg_add_text (&q->params, filter->reason));
+  if (filter->from != NULL)
+    g_string_append_printf (q->sql, " AND strpos(lower(mail_from), $%d::text) > 0",
+                            tr_pg_add_text (&q->params, filter->from));
+}
+
+/* rejected_from_row - the PG_REJECTED_COLUMNS of @row into @out */
+static void
+rejected_from_row (const PGresult *res, int row, TrRejectedRow *out)
+{
+  out->id = tr_pg_int (res, row, 0);
+  out->received_at = tr_pg_dup (res, row, 1);
+  out->last_received_at = tr_pg_dup (res, row, 2);
+  out->reason = tr_pg_dup (res, row, 3);
+  out->message_size = (guint64) MAX (tr_pg_int (res, row, 4), 0);
+  out->kept_size = (guint64) MAX (tr_pg_int (res, row, 5), 0);
+  out->truncated = tr_pg_flag (res, row, 6) == 1;
+  out->raw_dropped = tr_pg_flag (res, row, 7) == 1;
+  out->deliveries = tr_pg_int (res, row, 8);
+  out->message_id = tr_pg_dup (res, row, 9);
+  out->subject = tr_pg_dup (res, row, 10);
+  out->mail_from = tr_pg_dup (res, row, 11);
+  out->received_via = tr_pg_dup (res, row, 12);
+  out->client_address = tr_pg_dup (res, row, 13);
+  out->media_type = tr_pg_dup (res, row, 14);
+  out->content_encoding = tr_pg_dup (res, row, 15);
+  out->user_agent = tr_pg_dup (res, row, 16);
+}
+
+static gboolean
+rejected_row (const PGresult *res, int row, gpointer data, GError **error)
+{
+  Reader *r = data;
+  TrRejectedRow out = { 0 };
+  gboolean go_on;
+
+  rejected_from_row (res, row, &out);
+  go_on = ((TrRejectedFunc) r->func) (&out, r->data, error);
+  tr_rejected_row_clear (&out);
+  return go_on;
+}
+
+/* tr_pg_each_rejected - the rows the filter selects, newest (highest id) first */
+gboolean
+tr_pg_each_rejected (TrStore *base, const TrRejectedFilter *filter, TrRejectedFunc func,
+                     gpointer data, GError **error)
+{
+  g_auto (Query) q = { 0 };
+  Reader r = { (gpointer) func, data };
+
+  query_init (&q, "SELECT " PG_REJECTED_COLUMNS " FROM rejected WHERE true");
+  add_rejected_where (&q, filter);
+  if (filter->below_id > 0)
+    g_string_append_printf (q.sql, " AND id < $%d::bigint",
+                            tr_pg_add_int (&q.params, filter->below_id));
+  g_string_append (q.sql, " ORDER BY id DESC");
+  if (filter->limit >= 0)
+    g_string_append_printf (q.sql, " LIMIT $%d::bigint", tr_pg_add_int (&q.params, filter->limit));
+  return each_row (PG_STORE (base), &q, rejected_row, &r, error);
+}
+
+/* tr_pg_count_rejected - how many rows the filter selects, and the bytes kept of them */
+gboolean
+tr_pg_count_rejected (TrStore *base, const TrRejectedFilter *filter, gint64 *count,
+                      gint64 *kept_bytes, GError **error)
+{
+  g_auto (Query) q = { 0 };
+  g_autoptr (PGresult) res = NULL;
+
+  query_init (&q, "SELECT count(*), coalesce(sum(octet_length(raw_message)), 0) FROM rejected"
+                  " WHERE true");
+  add_rejected_where (&q, filter);
+  res = tr_pg_exec (PG_STORE (base), -1, q.sql->str, &q.params, "counting rejected messages",
+                    error);
+  if (res == NULL)
+    return FALSE;
+  *count = tr_pg_int (res, 0, 0);
+  *kept_bytes = tr_pg_int (res, 0, 1);
+  return TRUE;
+}
+
+/* tr_pg_find_rejected - row @id of `rejected` (with its bytes if @with_raw) */
+gboolean
+tr_pg_find_rejected (TrStore *base, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                     gboolean *found, GError **error)
+{
+  g_auto (TrPgParams) p = { 0 };
+  g_autoptr (PGresult) res = NULL;
+
+  tr_pg_params_init (&p);
+  tr_pg_add_int (&p, id);
+  res = tr_pg_exec (PG_STORE (base), -1,
+                    with_raw ? "SELECT " PG_REJECTED_COLUMNS
+                               ", raw_message FROM rejected WHERE id = $1::bigint"
+                             : "SELECT " PG_REJECTED_COLUMNS " FROM rejected WHERE id = $1::bigint",
+                    &p, "reading a rejected message", error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    return TRUE;
+  rejected_from_row (res, 0, row);
+  if (with_raw)
+    row->raw = tr_pg_bytes (res, 0, PG_REJECTED_RAW_COLUMN);
+  *found = TRUE;
   return TRUE;
 }

@@ -512,18 +512,38 @@ insert_rejected (TrPgStore *s, const RejectedState *state, const TrRejectedMessa
   tr_pg_add_bool (&p, !keep);
   tr_pg_add_text (&p, arrival->via);
   tr_pg_add_text (&p, arrival->client_address);
+  tr_pg_add_text (&p, arrival->media_type);
+  tr_pg_add_text (&p, arrival->content_encoding);
+  tr_pg_add_text (&p, arrival->user_agent);
   res = tr_pg_exec (s, PG_STMT_INSERT_REJECTED,
                     "INSERT INTO rejected (received_at, last_received_at, reason, raw_message,"
                     " message_size, truncated, message_id, subject, mail_from, fingerprint,"
-                    " raw_dropped, received_via, client_address) VALUES ($1::timestamptz,"
-                    " $1::timestamptz, $2::text, $3::bytea, $4::bigint, $5::boolean, $6::text,"
-                    " $7::text, $8::text, $9::text, $10::boolean, $11::text, $12::text)"
+                    " raw_dropped, received_via, client_address, media_type, content_encoding,"
+                    " user_agent) VALUES ($1::timestamptz, $1::timestamptz, $2::text, $3::bytea,"
+                    " $4::bigint, $5::boolean, $6::text, $7::text, $8::text, $9::text,"
+                    " $10::boolean, $11::text, $12::text, $13::text, $14::text, $15::text)"
                     " ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
                     &p, "keeping a rejected message", error);
   if (res == NULL)
     return FALSE;
   *inserted = PQntuples (res) == 1;
   *outcome = keep ? TR_REJECTED_KEPT : TR_REJECTED_KEPT_WITHOUT_BYTES;
+  return TRUE;
+}
+
+/* under_request_cap - whether one more row that came over HTTPS fits the cap on them */
+static gboolean
+under_request_cap (TrPgStore *s, gboolean *under, GError **error)
+{
+  g_autoptr (PGresult) res = tr_pg_exec (
+      s, PG_STMT_REJECTED_REQUESTS, "SELECT value FROM counters WHERE name = 'rejected_requests'",
+      NULL, "counting rejected requests", error);
+  gint64 rows;
+
+  if (res == NULL)
+    return FALSE;
+  rows = PQntuples (res) > 0 ? tr_pg_int (res, 0, 0) : 0;
+  *under = rows < 0 || (guint64) rows < s->base.rejected_requests;
   return TRUE;
 }
 
@@ -544,6 +564,19 @@ tr_pg_add_rejected (TrStore *base, const TrRejectedMessage *message, const TrArr
         return FALSE;
       if (state.id != 0)
         return repeat_rejected (s, &state, message, arrival, count_repeat, outcome, error);
+      if (attempt == 0 && g_strcmp0 (arrival->via, "https") == 0
+          && s->base.rejected_requests != G_MAXUINT64)
+        {
+          gboolean under = FALSE;
+
+          if (!under_request_cap (s, &under, error))
+            return FALSE;
+          if (!under)
+            {
+              *outcome = TR_REJECTED_NOT_KEPT;
+              return TRUE;
+            }
+        }
       if (!insert_rejected (s, &state, message, arrival, &inserted, outcome, error))
         return FALSE;
       if (inserted)
@@ -571,7 +604,8 @@ tr_pg_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gboolea
                          " raw_dropped, truncated, deliveries, " TS (
                              "last_received_at") ","
                                                  " message_id, subject, mail_from, received_via, "
-                                                 "client_address, fingerprint"
+                                                 "client_address, fingerprint, media_type, "
+                                                 "content_encoding, user_agent"
                                                  " FROM rejected WHERE id > $1::bigint ORDER BY id "
                                                  "LIMIT 1",
       &p, "reading rejected messages", error);
@@ -594,6 +628,10 @@ tr_pg_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gboolea
   row->received_via = tr_pg_dup (res, 0, 12);
   row->client_address = tr_pg_dup (res, 0, 13);
   row->fingerprint = tr_pg_dup (res, 0, 14);
+  row->media_type = tr_pg_dup (res, 0, 15);
+  row->content_encoding = tr_pg_dup (res, 0, 16);
+  row->user_agent = tr_pg_dup (res, 0, 17);
+  row->kept_size = row->raw != NULL ? g_bytes_get_size (row->raw) : 0;
   *found = TRUE;
   return TRUE;
 }

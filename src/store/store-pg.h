@@ -26,6 +26,7 @@ enum
   PG_STMT_INSERT_REJECTED,
   PG_STMT_COPY_REPORT,
   PG_STMT_COPY_REJECTED,
+  PG_STMT_REJECTED_REQUESTS,
   N_PG_STMTS
 };
 
@@ -180,6 +181,18 @@ gboolean tr_pg_each_report (TrStore *store, const TrQueryFilter *filter, TrRepor
 gboolean tr_pg_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                              gpointer data, GError **error);
 gboolean tr_pg_info (TrStore *store, TrStoreInfo *info, GError **error);
+gboolean tr_pg_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                          GError **error);
+gboolean tr_pg_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                            gpointer data, GError **error);
+gboolean tr_pg_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                            gpointer data, GError **error);
+gboolean tr_pg_each_rejected (TrStore *store, const TrRejectedFilter *filter, TrRejectedFunc func,
+                              gpointer data, GError **error);
+gboolean tr_pg_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                               gint64 *kept_bytes, GError **error);
+gboolean tr_pg_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                              gboolean *found, GError **error);
 
 /* The columns of a report that make a TrStoredReport (tr_pg_stored_from_row). */
 #define PG_REPORT_COLUMNS(r)                                                                       \

@@ -20,6 +20,9 @@ tr_rejected_row_clear (TrRejectedRow *row)
   g_free (row->received_via);
   g_free (row->client_address);
   g_free (row->fingerprint);
+  g_free (row->media_type);
+  g_free (row->content_encoding);
+  g_free (row->user_agent);
   memset (row, 0, sizeof *row);
 }
 

@@ -189,8 +189,8 @@ tr_sqlite_copy_rejected (TrStore *base, const TrRejectedRow *row, gboolean *adde
       store,
       "INSERT INTO rejected (received_at, last_received_at, reason, raw_message,"
       " message_size, truncated, message_id, subject, mail_from, fingerprint, deliveries,"
-      " raw_dropped, received_via, client_address) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-      " ?11, ?12, ?13, ?14, ?15)",
+      " raw_dropped, received_via, client_address, media_type, content_encoding, user_agent)"
+      " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
       error);
   if (stmt == NULL)
     return FALSE;
@@ -208,6 +208,9 @@ tr_sqlite_copy_rejected (TrStore *base, const TrRejectedRow *row, gboolean *adde
   sqlite3_bind_int (stmt, 13, row->raw_dropped ? 1 : 0);
   tr_sqlite_bind_text (stmt, 14, row->received_via);
   tr_sqlite_bind_text (stmt, 15, row->client_address);
+  tr_sqlite_bind_text (stmt, 16, row->media_type);
+  tr_sqlite_bind_text (stmt, 17, row->content_encoding);
+  tr_sqlite_bind_text (stmt, 18, row->user_agent);
   if (!tr_sqlite_step_done (store, stmt, "copying a rejected message", error))
     return FALSE;
   *added = TRUE;

@@ -25,6 +25,7 @@ enum
   STMT_REJECTED_BYTES,
   STMT_KEEP_REJECTED_BYTES,
   STMT_INSERT_REJECTED,
+  STMT_REJECTED_REQUESTS,
   N_STMTS
 };
 
@@ -89,6 +90,12 @@ gboolean tr_sqlite_each_report (TrStore *store, const TrQueryFilter *filter, TrR
                                 gpointer data, GError **error);
 gboolean tr_sqlite_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                                  gpointer data, GError **error);
+gboolean tr_sqlite_each_rejected (TrStore *store, const TrRejectedFilter *filter,
+                                  TrRejectedFunc func, gpointer data, GError **error);
+gboolean tr_sqlite_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                                   gint64 *kept_bytes, GError **error);
+gboolean tr_sqlite_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                                  gboolean *found, GError **error);
 gboolean tr_sqlite_info (TrStore *store, TrStoreInfo *info, GError **error);
 
 /* The columns of a report that make a TrStoredReport (tr_sqlite_stored_from_row). */
@@ -116,3 +123,9 @@ gboolean tr_sqlite_copy_report (TrStore *store, const TrStoredReport *stored, gb
                                 GError **error);
 gboolean tr_sqlite_copy_rejected (TrStore *store, const TrRejectedRow *row, gboolean *added,
                                   GError **error);
+gboolean tr_sqlite_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                              GError **error);
+gboolean tr_sqlite_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                                gpointer data, GError **error);
+gboolean tr_sqlite_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                                gpointer data, GError **error);

@@ -116,6 +116,7 @@ tr_store_open (const char *db, TrStoreMode mode, GError **error)
   store->name = g_strdup (db);
   store->mode = mode;
   store->rejected_budget = G_MAXUINT64;
+  store->rejected_requests = G_MAXUINT64;
   return store;
 }
 
@@ -234,6 +235,12 @@ tr_store_set_rejected_budget (TrStore *store, guint64 bytes)
   store->rejected_budget = bytes;
 }
 
+void
+tr_store_set_rejected_requests (TrStore *store, guint64 rows)
+{
+  store->rejected_requests = rows;
+}
+
 gboolean
 tr_store_next_rejected (TrStore *store, gint64 after_id, TrRejectedRow *row, gboolean *found,
                         GError **error)
@@ -255,6 +262,42 @@ tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason, GEr
 {
   CHECK_WRITE (store, FALSE);
   return store->backend->set_rejected_reason (store, id, reason, error);
+}
+
+void
+tr_rejected_filter_clear (TrRejectedFilter *filter)
+{
+  g_clear_pointer (&filter->since_day, g_free);
+  g_clear_pointer (&filter->until_day, g_free);
+  g_clear_pointer (&filter->reason, g_free);
+  g_clear_pointer (&filter->from, g_free);
+  filter->below_id = 0;
+  filter->limit = -1;
+}
+
+gboolean
+tr_store_each_rejected (TrStore *store, const TrRejectedFilter *filter, TrRejectedFunc func,
+                        gpointer data, GError **error)
+{
+  return store->backend->each_rejected (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                         gint64 *kept_bytes, GError **error)
+{
+  *count = 0;
+  *kept_bytes = 0;
+  return store->backend->count_rejected (store, filter, count, kept_bytes, error);
+}
+
+gboolean
+tr_store_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                        gboolean *found, GError **error)
+{
+  tr_rejected_row_clear (row);
+  *found = FALSE;
+  return store->backend->find_rejected (store, id, with_raw, row, found, error);
 }
 
 gboolean
@@ -310,6 +353,33 @@ tr_store_find_reports (TrStore *store, const char *which, TrStoredReportFunc fun
   return store->backend->find_reports (store, which, func, data, error);
 }
 
+/* backend_has - whether @store's backend implements an operation added after the first
+ * backends (the reads of report and digest); TR_ERROR_CONFIG if not */
+static gboolean
+backend_has (TrStore *store, gconstpointer op, GError **error)
+{
+  if (op == NULL)
+    g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "the %s backend cannot do this yet",
+                 store->backend->name);
+  return op != NULL;
+}
+
+gboolean
+tr_store_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func, gpointer data,
+                      GError **error)
+{
+  return backend_has (store, store->backend->each_source, error)
+         && store->backend->each_source (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
+                      GError **error)
+{
+  return backend_has (store, store->backend->each_policy, error)
+         && store->backend->each_policy (store, filter, func, data, error);
+}
+
 gboolean
 tr_store_info (TrStore *store, TrStoreInfo *info, GError **error)
 {
@@ -342,6 +412,12 @@ tr_store_copy_rejected (TrStore *store, const TrRejectedRow *row, gboolean *adde
   g_return_val_if_fail (row->raw != NULL && row->reason != NULL && row->received_at != NULL, FALSE);
   *added = FALSE;
   return store->backend->copy_rejected (store, row, added, error);
+}
+
+gboolean
+tr_store_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data, GError **error)
+{
+  return store->backend->each_name (store, kind, func, data, error);
 }
 
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */

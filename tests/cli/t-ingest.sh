@@ -34,11 +34,11 @@ is "google sample: report columns" \
   "google.example|2026-11-20|1|text|1"
 if on_sqlite; then
   is "schema version and application id" \
-    "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "5 1414680660"
+    "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "6 1414680660"
   is "WAL mode" "$(sql "$db" "PRAGMA journal_mode")" "wal"
 else
   is "schema version and application id" \
-    "$(sql "$db" "SELECT max(version) || ' ' || min(application_id) FROM tlsrptdb_version")" "5 1414680660"
+    "$(sql "$db" "SELECT max(version) || ' ' || min(application_id) FROM tlsrptdb_version")" "6 1414680660"
 fi
 is "failure counts sum" "$(sql "$db" "SELECT sum(failed_session_count) FROM failures")" \
   "$(sql "$db" "SELECT total_failure_session_count FROM policies")"
@@ -154,7 +154,7 @@ ingest "$db" "$SRCDIR/tests/corpus/y_two_reports.eml" --max-inflated-size $(($1 
 is "inflated size of the whole message: exit 0" "$status" 0
 is "inflated size of the whole message: the first stored, the message kept for the second" \
   "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
-  "1|unusable report in part 3: with the reports before it in this message: inflated size exceeds $(($2 - 1)) bytes"
+  "1|unusable report in part 3: over what the reports before it in this message left of the limits: inflated size exceeds $(($2 - 1)) bytes"
 set --
 
 # --- where the database is ---------------------------------------------------------------------

@@ -92,7 +92,7 @@ is "each report with its policy, failure detail and summaries" \
 is "junk kept once per message, both deliveries counted" \
   "$(pg_psql tlsrpt_read -c "SELECT count(*), sum(deliveries) FROM rejected")" "$JUNK|$((2 * JUNK))"
 is "the rejected budget counts each message once" \
-  "$(pg_psql tlsrpt_read -c "SELECT (SELECT value FROM counters) = (SELECT sum(octet_length(raw_message)) FROM rejected)")" t
+  "$(pg_psql tlsrpt_read -c "SELECT (SELECT value FROM counters WHERE name = 'rejected_bytes') = (SELECT sum(octet_length(raw_message)) FROM rejected)")" t
 is "the summary counts them all" \
   "$(pg_as tlsrpt_read "$TLSRPTDB" query --db "$(pg_conninfo tlsrpt_read)" summary --since 2026-11-01 --format csv | tail -1 | cut -d, -f1-3)" \
   "example.com,$((5 * REPORTS)),$REPORTS"
