@@ -91,8 +91,9 @@ ydb=$TESTTMP/year.db
 python3 "$SRCDIR/bench/gen-db.py" --tlsrptdb "$TLSRPTDB" "$ydb" --reports 10000 --failures 100000 \
   --domains 100 --reporters 20 --days 365 --end-day 2026-11-30 >/dev/null
 "$TLSRPTDB" report --db "$ydb" --since 2025-12-01 --until 2026-11-30 -o "$TESTTMP/year.html"
+# the CSV of summary has a row per domain and result type, the domain's totals on each
 total=$("$TLSRPTDB" query --db "$ydb" summary --since 2025-12-01 --until 2026-11-30 --format csv-exact \
-  | awk -F, 'NR > 1 {s += $2 + $3} END {printf "%d", s}' | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+  | awk -F, 'NR > 1 && !seen[$1]++ {s += $2 + $3} END {printf "%d", s}' | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 echo "# year: $(wc -c <"$TESTTMP/year.html") bytes, $total sessions"
 render year "$TESTTMP/year.html"
 dom year d0001.example "$total" "Reports by reporter and day"
