@@ -1,8 +1,9 @@
 -- schema-pg-draft.sql - DRAFT for review (issue 17): the tlsrptdb database in PostgreSQL 15
 --
--- Not used by any code yet.  The PostgreSQL backend will carry this as its numbered migrations,
--- as src/schema.c does for SQLite; until then tests/pg/draft.sh loads this file into a private
--- server as the schema owner and checks the views against SQLite's on the same rows.
+-- Superseded: the backend's schema is src/store/schema-pg.c (numbered migrations, made by
+-- `tlsrptdb upgrade`), which differs from this draft (no tlsrptdb_summarize(); the summaries are
+-- written by the backend).  Kept because bench/pg-floor.sh and bench/pg-query.sh load it to
+-- reproduce the floors of bench/pg-notes.md, which were measured on it.
 --
 -- The same tables, columns, keys, indexes, summary tables and views as doc/schema.md (SQLite
 -- schema version 5), in PostgreSQL's types.  Decisions, each with its reason:
