@@ -114,4 +114,24 @@ is "tlsrptdb_json() reads a report" \
   "2026-11-21T23:59:59Z"
 is "tlsrptdb_json() is NULL where jsonb cannot hold the JSON" \
   "$(pg_psql tlsrpt_read -c "SELECT tlsrptdb_json('{\"a\":\"\\u0000\"}') IS NULL, tlsrptdb_json('{') IS NULL")" "t|t"
+
+# --- the later commands give the same answers from both (report, digest's page, rejected, names) ---
+junk='From: someone@example.net\nSubject: hello\nMessage-ID: <junk@example.net>\n\nNot a report.\n'
+# shellcheck disable=SC2059 # the message is the format
+printf "$junk" | "$TLSRPTDB" ingest --db "$db"
+# shellcheck disable=SC2059
+printf "$junk" | pg_as tlsrpt_ingest "$TLSRPTDB" ingest --db "$(pg_conninfo tlsrpt_ingest)"
+# both ARGS... : the command's output from SQLite and from PostgreSQL (as the reader), the same?
+both () {
+  "$TLSRPTDB" "$@" --db "$db" 2>&1 | sed 's/[0-9-]*T[0-9:]*Z/TIME/g' >"$TESTTMP/s.out"
+  pg_as tlsrpt_read "$TLSRPTDB" "$@" --db "$(pg_conninfo tlsrpt_read)" 2>&1 \
+    | sed 's/[0-9-]*T[0-9:]*Z/TIME/g' >"$TESTTMP/p.out"
+  if [ -s "$TESTTMP/s.out" ] && cmp -s "$TESTTMP/s.out" "$TESTTMP/p.out"; then pass "$*: the same from both"
+  else fail "$*: the same from both"; diff "$TESTTMP/s.out" "$TESTTMP/p.out" | head -10 | sed 's/^/#   /'; fi
+}
+both report --since 2026-11-01 --until 2026-11-30
+both query rejected --format json
+both rejected show 1
+both query summary --since 2026-11-01 --reporter 'odd*' --by day --format csv
+both query failures --since 2026-11-01 --mx 'mx.example.com' --format csv
 done_testing
