@@ -307,6 +307,60 @@ tr_store_info (TrStore *store, TrStoreInfo *info, GError **error)
   return store->backend->info (store, info, error);
 }
 
+gboolean
+tr_store_begin_read (TrStore *store, GError **error)
+{
+  g_return_val_if_fail (!store->in_transaction && !store->in_read, FALSE);
+  if (!store->backend->begin_read (store, error))
+    return FALSE;
+  store->in_read = TRUE;
+  return TRUE;
+}
+
+void
+tr_store_end_read (TrStore *store)
+{
+  if (store->in_read)
+    store->backend->end_read (store);
+  store->in_read = FALSE;
+}
+
+gboolean
+tr_store_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                        gpointer data, GError **error)
+{
+  return store->backend->each_coverage (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_domain_sessions (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                               gpointer data, GError **error)
+{
+  return store->backend->each_domain_sessions (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                           gpointer data, GError **error)
+{
+  return store->backend->each_result_type (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
+                      GError **error)
+{
+  return store->backend->each_policy (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_rejected (TrStore *store, const char *since, TrRejectedFunc func, gpointer data,
+                        GError **error)
+{
+  g_return_val_if_fail (since != NULL, FALSE);
+  return store->backend->each_rejected (store, since, func, data, error);
+}
+
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
 char *
 tr_store_now (void)

@@ -215,6 +215,8 @@ typedef struct
   const char *reporter;
   TrClassCounts successful;
   TrClassCounts failed;
+  const char *end_datetime; /* the end of the report's date range ("YYYY-MM-DDTHH:MM:SSZ") or
+                             * NULL: set by tr_store_each_coverage only */
 } TrSessionRow;
 
 /* The failed sessions of one report, domain key, policy class, result type and receiving MX
@@ -330,6 +332,52 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrStoreInfo, tr_store_info_clear)
 
 /* tr_store_info - what the database holds */
 gboolean tr_store_info (TrStore *store, TrStoreInfo *info, GError **error);
+
+/* --- reading for the alerts (check, metrics) ---------------------------------------------- */
+
+/* tr_store_begin_read - the reads until tr_store_end_read() see the database as one state
+ * (a snapshot taken by the first of them), whatever ingests commit meanwhile; a writer is never
+ * blocked by it.  Not inside a write transaction. */
+gboolean tr_store_begin_read (TrStore *store, GError **error);
+/* tr_store_end_read - end the snapshot of tr_store_begin_read() (nothing to do if none) */
+void tr_store_end_read (TrStore *store);
+
+/* One policy of a report, for the policy mode of its domain. */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;           /* its report's day */
+  const char *domain;        /* its domain key */
+  const char *policy_type;   /* as sent, or NULL */
+  const char *policy_string; /* the JSON array text as stored, or NULL */
+} TrPolicyRow;
+
+typedef gboolean (*TrPolicyFunc) (const TrPolicyRow *row, gpointer data, GError **error);
+typedef gboolean (*TrRejectedFunc) (const TrRejectedRow *row, gpointer data, GError **error);
+
+/* tr_store_each_coverage - tr_store_each_session() with the end of each report's date range
+ * (row->end_datetime), to judge silence by the days the reports cover */
+gboolean tr_store_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                                 gpointer data, GError **error);
+/* tr_store_each_domain_sessions - tr_store_each_session() with only row->domain and the counts
+ * set: the cheapest read of every row, for the sessions of every stored report (metrics) */
+gboolean tr_store_each_domain_sessions (TrStore *store, const TrQueryFilter *filter,
+                                        TrSessionFunc func, gpointer data, GError **error);
+/* tr_store_each_result_type - the domain key and result type (as stored) of the summed failure
+ * details that @filter selects (only row->domain and row->result_type are set; the rows of one
+ * domain together when filter->domains is set): whether a type occurred, without the rest of its
+ * rows */
+gboolean tr_store_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                                    gpointer data, GError **error);
+/* tr_store_each_policy - the policies of the domain keys @filter selects (filter->domains; all
+ * if NULL), of the reports it selects (days, reporters, authenticated), in no particular order */
+gboolean tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                               gpointer data, GError **error);
+/* tr_store_each_rejected - the messages of `rejected` first kept at @since or later
+ * ("YYYY-MM-DDTHH:MM:SSZ"), newest first, with only their id, received_at and reason (reading
+ * stops at the first one kept earlier: linear in what it returns) */
+gboolean tr_store_each_rejected (TrStore *store, const char *since, TrRejectedFunc func,
+                                 gpointer data, GError **error);
 
 /* --- time --------------------------------------------------------------------------------- */
 
