@@ -1,4 +1,5 @@
-/* error.c - TR_ERROR and the mapping from errors to sysexits.h codes */
+/* error.c - TR_ERROR and the mapping from errors to exit codes: sysexits.h, or a monitoring
+ * plugin's UNKNOWN */
 #include "config.h"
 
 #include <sysexits.h>
@@ -18,6 +19,10 @@ tr_exit_code (const GError *error, TrExitMode mode)
 {
   if (error == NULL)
     return EX_OK;
+  /* a plugin that cannot judge (no database, a bad option, a newer schema, our own bug) says
+   * UNKNOWN: 64 or 66 would be read as UNKNOWN by some engines and as CRITICAL by others */
+  if (mode == TR_EXIT_MODE_MONITORING)
+    return TR_EXIT_UNKNOWN;
 
   if (error->domain != TR_ERROR)
     return mode == TR_EXIT_MODE_DELIVERY ? EX_TEMPFAIL : EX_SOFTWARE;

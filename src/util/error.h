@@ -22,9 +22,15 @@ GQuark tr_error_quark (void);
 /* How a command reports failure: an MTA pipe may only defer (75) or succeed. */
 typedef enum
 {
-  TR_EXIT_MODE_DELIVERY, /* ingest: everything the admin can fix is 75 */
-  TR_EXIT_MODE_TOOL,     /* query, import: the sysexits.h code that fits */
+  TR_EXIT_MODE_DELIVERY,   /* ingest: everything the admin can fix is 75 */
+  TR_EXIT_MODE_TOOL,       /* query, import: the sysexits.h code that fits */
+  TR_EXIT_MODE_MONITORING, /* check, a monitoring plugin: every error is UNKNOWN (3) */
 } TrExitMode;
 
-/* tr_exit_code - the sysexits.h status for @error (NULL means success) */
+/* The exit status of a monitoring plugin that could not tell (Monitoring Plugins Development
+ * Guidelines: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) */
+#define TR_EXIT_UNKNOWN 3
+
+/* tr_exit_code - the exit status for @error (NULL means success): sysexits.h, or UNKNOWN for a
+ * monitoring plugin */
 int tr_exit_code (const GError *error, TrExitMode mode);

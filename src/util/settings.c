@@ -14,12 +14,65 @@
 
 #define GROUP "tlsrptdb"
 
+/* The keys of tlsrptdb check's group [check]: its long options.  Their values are kept as text
+ * and read by cmd-check.c, which knows what they mean; "domain" is a list (joined by ","). */
+static const char *const check_keys[] = {
+  "since",    "warning", "critical",      "min-sessions",   "history",       "silent-after",
+  "rejected", "domain",  "authenticated", "enforce-window", "min-reporters", NULL,
+};
+
+/* The commands with a group of their own in the config file. */
+static const struct
+{
+  const char *group;
+  const char *const *keys;
+} command_groups[] = {
+  { "check", check_keys },
+};
+
+/* command_keys - the keys of the group of @command, or NULL if it has none */
+static const char *const *
+command_keys (const char *command)
+{
+  for (guint i = 0; command != NULL && i < G_N_ELEMENTS (command_groups); i++)
+    if (strcmp (command, command_groups[i].group) == 0)
+      return command_groups[i].keys;
+  return NULL;
+}
+
+/* set_command_value - keep @value of the command's own @key (FALSE if it is not one) */
+static gboolean
+set_command_value (TrSettings *settings, const char *key, const char *value, gboolean append)
+{
+  const char *const *keys = command_keys (settings->command);
+  const char *old;
+
+  if (keys == NULL || !g_strv_contains (keys, key))
+    return FALSE;
+  if (settings->command_values == NULL)
+    settings->command_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  old = g_hash_table_lookup (settings->command_values, key);
+  g_hash_table_insert (settings->command_values, g_strdup (key),
+                       append && old != NULL ? g_strconcat (old, ",", value, NULL)
+                                             : g_strdup (value));
+  return TRUE;
+}
+
+const char *
+tr_settings_command_value (const TrSettings *settings, const char *key)
+{
+  if (settings->command_values == NULL)
+    return NULL;
+  return g_hash_table_lookup (settings->command_values, key);
+}
+
 void
 tr_settings_clear (TrSettings *settings)
 {
   g_clear_pointer (&settings->db, g_free);
   g_clear_pointer (&settings->domains, g_strfreev);
   g_clear_pointer (&settings->trusted_authserv_ids, g_strfreev);
+  g_clear_pointer (&settings->command_values, g_hash_table_unref);
 }
 
 /* parse_number - a positive whole number, with a K, M or G suffix if @suffix, at most @max */
@@ -56,9 +109,9 @@ parse_number (const char *text, gboolean suffix, guint64 max, guint64 *out)
   return TRUE;
 }
 
-/* parse_bool - true/false, yes/no, 1/0, on/off */
-static gboolean
-parse_bool (const char *text, gboolean *out)
+/* tr_settings_parse_bool - true/false, yes/no, 1/0, on/off */
+gboolean
+tr_settings_parse_bool (const char *text, gboolean *out)
 {
   static const char *const yes[] = { "true", "yes", "1", "on" };
   static const char *const no[] = { "false", "no", "0", "off" };
@@ -88,10 +141,10 @@ set_list (char ***list, const char *value, gboolean append)
   *list = g_strv_builder_end (builder);
 }
 
-/* tr_settings_set - set @key from its text form */
-gboolean
-tr_settings_set (TrSettings *settings, const char *key, const char *value, gboolean append,
-                 GError **error)
+/* set_general - set @key of [tlsrptdb] from its text form */
+static gboolean
+set_general (TrSettings *settings, const char *key, const char *value, gboolean append,
+             GError **error)
 {
   TrLimits *l = &settings->limits;
   struct
@@ -143,7 +196,7 @@ tr_settings_set (TrSettings *settings, const char *key, const char *value, gbool
   for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
     if (strcmp (key, flags[i].key) == 0)
       {
-        if (!parse_bool (value, flags[i].flag))
+        if (!tr_settings_parse_bool (value, flags[i].flag))
           {
             g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s wants true or false, not \"%s\"",
                          key, value);
@@ -168,6 +221,54 @@ tr_settings_set (TrSettings *settings, const char *key, const char *value, gbool
   return TRUE;
 }
 
+/* tr_settings_set - set @key from its text form: an option of the command's own group, or of
+ * [tlsrptdb] */
+gboolean
+tr_settings_set (TrSettings *settings, const char *key, const char *value, gboolean append,
+                 GError **error)
+{
+  if (set_command_value (settings, key, value, append))
+    return TRUE;
+  return set_general (settings, key, value, append, error);
+}
+
+/* load_group - the keys of @group of @file: [tlsrptdb] or the command's own */
+static gboolean
+load_group (TrSettings *settings, GKeyFile *file, const char *group, GError **error)
+{
+  g_auto (GStrv) keys = g_key_file_get_keys (file, group, NULL, NULL);
+  gboolean own = strcmp (group, GROUP) != 0;
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *value = g_key_file_get_string (file, group, keys[i], &local_error);
+
+      if (value == NULL)
+        {
+          g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s", local_error->message);
+          return FALSE;
+        }
+      g_strstrip (value);
+      if (own && !set_command_value (settings, keys[i], value, FALSE))
+        {
+          g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "unknown setting \"%s\" in [%s]", keys[i],
+                       group);
+          return FALSE;
+        }
+      if (!own && !set_general (settings, keys[i], value, FALSE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* known_group - [tlsrptdb] or the group of a command */
+static gboolean
+known_group (const char *group)
+{
+  return strcmp (group, GROUP) == 0 || command_keys (group) != NULL;
+}
+
 /* tr_settings_load - read the config file */
 gboolean
 tr_settings_load (TrSettings *settings, const char *path, GError **error)
@@ -175,7 +276,6 @@ tr_settings_load (TrSettings *settings, const char *path, GError **error)
   g_autoptr (GKeyFile) file = g_key_file_new ();
   g_autoptr (GError) local_error = NULL;
   g_auto (GStrv) groups = NULL;
-  g_auto (GStrv) keys = NULL;
   const char *env = g_getenv ("TLSRPTDB_CONFIG");
 
   if (path == NULL && env != NULL && *env != '\0')
@@ -193,24 +293,19 @@ tr_settings_load (TrSettings *settings, const char *path, GError **error)
     }
   groups = g_key_file_get_groups (file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
-    if (strcmp (groups[i], GROUP) != 0)
+    if (!known_group (groups[i]))
       {
-        g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s: unknown group [%s] (use [%s])", path,
+        g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
+                     "%s: unknown group [%s] (use [%s], or [check] for tlsrptdb check)", path,
                      groups[i], GROUP);
         return FALSE;
       }
-  keys = g_key_file_get_keys (file, GROUP, NULL, NULL);
-  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    {
-      g_autofree char *value = g_key_file_get_string (file, GROUP, keys[i], &local_error);
-
-      if (value == NULL || !tr_settings_set (settings, keys[i], g_strstrip (value), FALSE, error))
-        {
-          if (value == NULL)
-            g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "%s", local_error->message);
-          g_prefix_error (error, "%s: ", path);
-          return FALSE;
-        }
-    }
+  for (guint i = 0; groups[i] != NULL; i++)
+    if ((strcmp (groups[i], GROUP) == 0 || g_strcmp0 (groups[i], settings->command) == 0)
+        && !load_group (settings, file, groups[i], error))
+      {
+        g_prefix_error (error, "%s: ", path);
+        return FALSE;
+      }
   return TRUE;
 }
