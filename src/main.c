@@ -10,8 +10,9 @@
 
 /* The commands, in the order "tlsrptdb --help" lists them. */
 static const TrCommand *const commands[] = {
-  &tr_command_ingest, &tr_command_import, &tr_command_reprocess, &tr_command_prune,
-  &tr_command_query,  &tr_command_show,   &tr_command_explain,   &tr_command_upgrade,
+  &tr_command_ingest, &tr_command_import,  &tr_command_reprocess, &tr_command_prune,
+  &tr_command_query,  &tr_command_show,    &tr_command_explain,   &tr_command_upgrade,
+  &tr_command_check,  &tr_command_metrics,
 };
 
 static void
