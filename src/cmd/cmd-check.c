@@ -50,10 +50,26 @@ typedef struct
   gboolean authenticated;
 } CheckOptions;
 
+/* short_option - an option of [check] with a short name: GOption hands its callback "-w", not
+ * the long name that is the config key */
+static gboolean
+short_option (const char *name, const char *value, gpointer data, GError **error)
+{
+  static const char *const names[][2] = {
+    { "-w", "--warning" }, { "-c", "--critical" },      { "-s", "--since" },
+    { "-d", "--domain" },  { "-a", "--authenticated" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strcmp (name, names[i][0]) == 0)
+      name = names[i][1];
+  return tr_setting_option (name, value, data, error);
+}
+
 #define SETTING(name, short_name, arg, text, meta)                                                 \
   {                                                                                                \
     name, short_name, (arg) ? 0 : G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,                     \
-        (gpointer) tr_setting_option, text, meta                                                   \
+        (gpointer) short_option, text, meta                                                        \
   }
 
 static void
@@ -262,6 +278,7 @@ resolve (TrContext *ctx, GError **error)
     }
   o->rules.since_day = o->since_day;
   o->rules.history_day = o->history_day;
+  o->rules.authenticated = o->authenticated;
   return TRUE;
 }
 

@@ -269,8 +269,8 @@ rule_new_types (TrCheckVerdict *v, const TrHealthDomain *d, const TrCheckRules *
       if (t->first_day == NULL || t->in_history)
         continue;
       p = add (v, status, TR_CHECK_NEW_RESULT_TYPE, d->name, (double) t->failed,
-               g_strdup_printf ("%s: new %s since %s (%" G_GINT64_FORMAT " sessions)", d->name,
-                                t->name, t->first_day, t->failed),
+               g_strdup_printf ("%s: new %s since %s (%" G_GINT64_FORMAT " session%s)", d->name,
+                                t->name, t->first_day, t->failed, t->failed == 1 ? "" : "s"),
                g_strdup_printf ("%s: %s: a new kind of failure, %s: %" G_GINT64_FORMAT
                                 " failed sessions since %s%s%s, none in the reports from %s; "
                                 "the policy is %s%s (tlsrptdb explain %s)",
@@ -349,12 +349,13 @@ rule_rejected (TrCheckVerdict *v, const TrHealth *h, const TrCheckRules *rules)
   if (rules->rejected == 0 || h->rejected < rules->rejected)
     return;
   add (v, TR_PLUGIN_WARNING, TR_CHECK_REJECTED, NULL, (double) h->rejected,
-       g_strdup_printf ("%" G_GINT64_FORMAT " messages rejected since %s (%s)", h->rejected,
-                        rules->since_day, h->rejected_reason),
-       g_strdup_printf ("WARNING: %" G_GINT64_FORMAT " messages kept in `rejected` since %s: the "
-                        "receiving address gets mail tlsrptdb cannot use; the most common reason "
-                        "(%" G_GINT64_FORMAT "): %s (see tlsrptdb reprocess)",
-                        h->rejected, rules->since_day, h->rejected_reasons, h->rejected_example));
+       g_strdup_printf ("%" G_GINT64_FORMAT " message%s rejected since %s (%s)", h->rejected,
+                        h->rejected == 1 ? "" : "s", rules->since_day, h->rejected_reason),
+       g_strdup_printf ("WARNING: %" G_GINT64_FORMAT " message%s kept in `rejected` since %s: "
+                        "the receiving address gets mail tlsrptdb cannot use; the most common "
+                        "reason (%" G_GINT64_FORMAT "): %s (see tlsrptdb reprocess)",
+                        h->rejected, h->rejected == 1 ? "" : "s", rules->since_day,
+                        h->rejected_reasons, h->rejected_example));
 }
 
 /* judge_domain - the rules of one domain */
@@ -418,18 +419,30 @@ void
 tr_check_judge (const TrHealth *health, const TrCheckRules *rules, GDateTime *now,
                 TrCheckVerdict *verdict)
 {
-  guint judged = 0;
-  gboolean all_silent;
+  guint judged = 0, known = 0;
+  gboolean all_silent = FALSE;
 
   verdict_init (verdict);
   for (guint i = 0; i < health->domains->len; i++)
-    judged += tr_check_judged (g_ptr_array_index (health->domains, i));
+    {
+      const TrHealthDomain *d = g_ptr_array_index (health->domains, i);
+
+      judged += tr_check_judged (d);
+      known += tr_check_judged (d) && d->known;
+    }
   if (health->info.reports == 0)
     add (verdict, TR_PLUGIN_UNKNOWN, TR_CHECK_NO_REPORTS, NULL, 0,
          g_strdup ("no report stored yet"),
          g_strdup ("UNKNOWN: the database holds no report yet: nothing to judge"));
-  all_silent = rule_silent (verdict, health, rules, now);
-  if (judged == 0 && health->info.reports > 0 && !all_silent)
+  if (known > 1) /* one line for all; for one domain its own line says more */
+    all_silent = rule_silent (verdict, health, rules, now);
+  if (judged == 0 && health->info.reports > 0 && rules->authenticated)
+    add (verdict, TR_PLUGIN_UNKNOWN, TR_CHECK_NO_REPORTS, NULL, 0,
+         g_strdup_printf ("no authenticated report since %s", rules->history_day),
+         g_strdup_printf ("UNKNOWN: no report since %s is authenticated: is trusted-authserv-id "
+                          "set, and does the MTA verify DKIM?",
+                          rules->history_day));
+  else if (judged == 0 && health->info.reports > 0)
     add (verdict, TR_PLUGIN_CRITICAL, TR_CHECK_SILENT, NULL, 0,
          g_strdup_printf ("no report since %s", health->info.last_report_day),
          g_strdup_printf ("CRITICAL: no report about any domain since %s, before the history "

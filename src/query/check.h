@@ -37,6 +37,7 @@ typedef struct
   const char *history_day;    /* the history before it */
   const char *enforce_domain; /* --enforce-ready, or NULL */
   gint64 min_reporters;       /* --enforce-ready: distinct reporters needed */
+  gboolean authenticated;     /* only authenticated reports were read (for what is said) */
 } TrCheckRules;
 
 typedef enum
