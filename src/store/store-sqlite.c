@@ -400,7 +400,17 @@ check_path (const char *path, gboolean *exists, GError **error)
   else if (strstr (path, "://") != NULL || g_str_has_prefix (path, "file:"))
     why = "looks like a URI, not a file name: give the path of the database file";
   else if (g_lstat (path, &st) != 0)
-    return TRUE; /* a path to create */
+    {
+      int saved = errno;
+
+      if (saved == ENOENT)
+        return TRUE; /* a path to create */
+      /* not "no such database": a directory this user may not search (a monitoring user outside
+       * the database's group), a component that is a file, a loop */
+      g_set_error (error, TR_ERROR, TR_ERROR_NOT_FOUND, "%s: cannot open database: %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
   else if (S_ISLNK (st.st_mode) && g_stat (path, &st) != 0)
     why = "a symbolic link to nothing";
   else if (S_ISDIR (st.st_mode))

@@ -232,6 +232,9 @@ is "missing database: UNKNOWN" "$status" 3
 case $first in "TLSRPT UNKNOWN - $TESTTMP/none/reports.db: no such database (tlsrptdb ingest creates it)") pass "missing database: the reason" ;;
   *) fail "missing database: the reason ($first)" ;; esac
 is "missing database: stdout only" "$err" ""
+chk --db "$SRCDIR/README.md/reports.db"
+is "a path through a file: UNKNOWN" "$status" 3
+is "a path through a file: not \"no such database\"" "$first" "TLSRPT UNKNOWN - $SRCDIR/README.md/reports.db: cannot open database: Not a directory"
 other=$TESTTMP/other.db
 sql "$other" "CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('hello')"
 chk --db "$other"
