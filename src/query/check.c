@@ -151,7 +151,8 @@ summarize (TrCheckVerdict *v, const char *prefix)
 
       if (shown > 0 && s->len + 2 + strlen (p->brief) > FIRST_LINE)
         break;
-      g_string_append_printf (s, "%s%s", shown > 0 ? "; " : "", p->brief);
+      /* ", " and not "; ": Nagios turns every ';' of the first line into ':' */
+      g_string_append_printf (s, "%s%s", shown > 0 ? ", " : "", p->brief);
     }
   if (shown < v->problems->len)
     g_string_append_printf (s, " (+%u more)", v->problems->len - shown);

@@ -65,7 +65,7 @@ load "$newt" "$R"
 chk --db "$newt"
 is "new type: CRITICAL (enforce, a type that stops delivery)" "$status" 2
 is "new type: the first line" "$first" \
-  "TLSRPT CRITICAL - enf.example: new certificate-expired since $D1 (3 sessions); newt.example: new certificate-expired since $D1 (3 sessions) (+1 more)"
+  "TLSRPT CRITICAL - enf.example: new certificate-expired since $D1 (3 sessions), newt.example: new certificate-expired since $D1 (3 sessions) (+1 more)"
 is "new type: three problems, not validation-failure, not the domain without history" \
   "$(grep -c '^[A-Z]*: [a-z.]*: a new kind of failure' <<<"$long")" 3
 case $long in *"WARNING: newt.example: a new kind of failure, certificate-expired: 3 failed sessions since $D1, most at mx1.newt.example, none in the reports from $(day 31); the policy is MTA-STS testing (tlsrptdb explain certificate-expired)"*) pass "new type: testing mode is a WARNING, and says why" ;;
@@ -88,7 +88,7 @@ daily "$R" m.example gone.example 20 3 500 0
 load "$quiet" "$R"
 chk --db "$quiet"
 is "silence: CRITICAL for the domain" "$status" 2
-case $first in "TLSRPT CRITICAL - gone.example: no report for "*" h (since $(day 3)); quiet-r.example: nothing from m.example for "*" (since $(day 4))") pass "silence: the first line names both" ;;
+case $first in "TLSRPT CRITICAL - gone.example: no report for "*" h (since $(day 3)), quiet-r.example: nothing from m.example for "*" (since $(day 4))") pass "silence: the first line names both" ;;
   *) fail "silence: the first line names both ($first)" ;; esac
 is "silence: the irregular reporter is not named" "$(grep -c 'y.example' <<<"$long")" 0
 is "silence: the silent domain's reporters are not named again" "$(grep -c 'nothing from [gm].example' <<<"$long")" 0
