@@ -403,10 +403,11 @@ check_path (const char *path, gboolean *exists, GError **error)
     {
       int saved = errno;
 
-      if (saved == ENOENT)
-        return TRUE; /* a path to create */
+      /* a path to create: a component that is a file is said when the directory is made */
+      if (saved == ENOENT || saved == ENOTDIR)
+        return TRUE;
       /* not "no such database": a directory this user may not search (a monitoring user outside
-       * the database's group), a component that is a file, a loop */
+       * the database's group), a loop */
       g_set_error (error, TR_ERROR, TR_ERROR_NOT_FOUND, "%s: cannot open database: %s", path,
                    g_strerror (saved));
       return FALSE;

@@ -232,9 +232,11 @@ is "missing database: UNKNOWN" "$status" 3
 case $first in "TLSRPT UNKNOWN - $TESTTMP/none/reports.db: no such database (tlsrptdb ingest creates it)") pass "missing database: the reason" ;;
   *) fail "missing database: the reason ($first)" ;; esac
 is "missing database: stdout only" "$err" ""
-chk --db "$SRCDIR/README.md/reports.db"
-is "a path through a file: UNKNOWN" "$status" 3
-is "a path through a file: not \"no such database\"" "$first" "TLSRPT UNKNOWN - $SRCDIR/README.md/reports.db: cannot open database: Not a directory"
+mkdir -p "$TESTTMP/loop"
+ln -s loop.db "$TESTTMP/loop/loop.db"
+chk --db "$TESTTMP/loop/loop.db/reports.db"
+is "a path through a symlink loop: UNKNOWN" "$status" 3
+is "a path through a symlink loop: not \"no such database\"" "$first" "TLSRPT UNKNOWN - $TESTTMP/loop/loop.db/reports.db: cannot open database: Too many levels of symbolic links"
 other=$TESTTMP/other.db
 sql "$other" "CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('hello')"
 chk --db "$other"
