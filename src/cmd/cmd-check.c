@@ -343,7 +343,7 @@ const TrCommand tr_command_check = {
   .description = "Judge the reports of the last day as a monitoring plugin: exit 0 OK, "
                  "1 WARNING, 2 CRITICAL, 3 UNKNOWN, with a first line naming the worst problems, "
                  "long output and performance data per policy domain.  Options can also be set "
-                 "in the [check] group of the config file.  See tlsrptdb-check(1).",
+                 "in the [check] group of the config file.",
   .flags = TR_COMMAND_SETTINGS | TR_COMMAND_MONITORING,
   .store = TR_COMMAND_READ,
   .min_args = 0,

@@ -122,8 +122,7 @@ const TrCommand tr_command_metrics = {
   .parameter = NULL,
   .summary = "Prometheus metrics: sessions, failures, silence, rejected mail, database health",
   .description = "Write the Prometheus text exposition format to stdout, or with --output "
-                 "atomically to a file for node_exporter's textfile collector.  See "
-                 "tlsrptdb-check(1), METRICS.",
+                 "atomically to a file for node_exporter's textfile collector.",
   .flags = TR_COMMAND_SETTINGS,
   .store = TR_COMMAND_READ,
   .min_args = 0,

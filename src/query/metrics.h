@@ -6,7 +6,7 @@
  * the most sessions in the last day first, then the most sessions ever), and at most
  * TR_METRICS_MAX_PAIRS (domain, reporter) and as many (domain, result type) pairs (the most
  * recent, the most failed first); what is left out is counted in tlsrpt_metrics_left_out.
- * doc/design.md, "Metrics", lists the families.
+ * tlsrptdb-metrics(1) lists the families; doc/design.md, "Alerts", says why they are so.
  */
 #pragma once
 
