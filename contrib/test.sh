@@ -8,12 +8,13 @@
 # leaves the reliability suite out.
 set -eu
 cd "$(dirname "$0")/.."
-sh contrib/install-deps.sh
+sh contrib/install-deps.sh tidy zsh mandoc # t-report.sh validates the report page with tidy; the completion and manual page tests use zsh and mandoc
 setup () { # setup DIR [MESON OPTION...]
   dir=$1; shift
   if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null; else meson setup "$dir" "$@" >/dev/null; fi
 }
 setup build
+meson compile -C build >/dev/null # all targets: the reliability suite runs some that no meson test needs
 meson test -C build --print-errorlogs
 setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \

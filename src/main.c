@@ -10,9 +10,10 @@
 
 /* The commands, in the order "tlsrptdb --help" lists them. */
 static const TrCommand *const commands[] = {
-  &tr_command_ingest, &tr_command_import,  &tr_command_reprocess, &tr_command_prune,
-  &tr_command_query,  &tr_command_show,    &tr_command_explain,   &tr_command_upgrade,
-  &tr_command_check,  &tr_command_metrics,
+  &tr_command_ingest,  &tr_command_import,  &tr_command_reprocess, &tr_command_prune,
+  &tr_command_query,   &tr_command_show,    &tr_command_rejected,  &tr_command_inspect,
+  &tr_command_explain, &tr_command_report,  &tr_command_digest,    &tr_command_check,
+  &tr_command_metrics, &tr_command_upgrade, &tr_command_config,    &tr_command_cgi,
 };
 
 static void
@@ -28,7 +29,7 @@ usage (FILE *out)
   fprintf (out, "  %-10s %s\n", "help", "show the options of a command");
   fprintf (out,
            "\nOptions:\n  -h, --help     Show this help\n"
-           "  --version      Show the version\n\n"
+           "  -V, --version  Show the version (also: tlsrptdb version)\n\n"
            "\"%s help COMMAND\" shows the options of COMMAND; see tlsrptdb(1).\n",
            PACKAGE_NAME);
 }
@@ -37,7 +38,7 @@ static const TrCommand *
 find_command (const char *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (commands[i]->name, name) == 0)
+    if (g_ascii_strcasecmp (commands[i]->name, name) == 0)
       return commands[i];
   return NULL;
 }
@@ -46,6 +47,17 @@ int
 main (int argc, char **argv)
 {
   const TrCommand *command = argc < 2 ? NULL : find_command (argv[1]);
+
+  /* Run by a web server (RFC 3875): the request is all there is.  The arguments are a
+   * stranger's (Apache makes a query string without '=' the arguments: "?prune+--older-than+1d"),
+   * so none is looked at.  A CGI script that runs tlsrptdb for other commands unsets the
+   * variable (tlsrptdb-cgi(1)). */
+  if (g_getenv ("GATEWAY_INTERFACE") != NULL)
+    {
+      static char *cgi_argv[] = { (char *) "cgi", NULL };
+
+      return tr_command_main (&tr_command_cgi, 1, cgi_argv);
+    }
 
   /* A delivery command (ingest) stays in the C locale whatever the environment: what it stores
    * must not depend on the MTA's locale (Postfix passes LANG=C, Exim none), and loading a locale
@@ -63,13 +75,16 @@ main (int argc, char **argv)
       usage (stdout);
       return EX_OK;
     }
-  if (strcmp (argv[1], "--version") == 0)
+  if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "-V") == 0
+      || strcmp (argv[1], "version") == 0)
     {
       printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return EX_OK;
     }
   if (strcmp (argv[1], "help") == 0)
     {
+      if (argc >= 3 && strcmp (argv[2], "--complete") == 0) /* the shells' completion */
+        return tr_complete (commands, G_N_ELEMENTS (commands), argc - 3, argv + 3);
       if (argc < 3)
         {
           usage (stdout);

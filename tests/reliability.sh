@@ -3,13 +3,16 @@
 #
 # Runs in order: stress/concurrency.sh, stress/crash.sh, stress/diskfull.sh,
 # stress/resources.sh, stress/valgrind.sh, fuzz/run.sh (FUZZ_SECONDS, default 60, per harness),
-# mta/postfix.sh, mta/exim.sh, mta/procmail.sh, mta/dovecot.sh, mta/opensmtpd.sh,
+# pg/selftest.sh, pg/draft.sh (a private PostgreSQL server, see tests/pg/README.md),
+# mta/postfix.sh, mta/digest.sh, mta/exim.sh, mta/procmail.sh, mta/dovecot.sh, mta/opensmtpd.sh,
 # monitoring/nagios.sh, monitoring/promtool.sh, https/apache.sh, https/nginx.sh,
-# https/lighttpd.sh.  TLSRPTDB ($1) is the plain build's binary (default build/src/tlsrptdb).
+# https/lighttpd.sh, browser/chromium.sh.  TLSRPTDB ($1) is the plain build's binary (default
+# build/src/tlsrptdb).
 # The MTA tests install Postfix, then Exim, then Postfix again with procmail and Dovecot, then
 # OpenSMTPD; the monitoring tests Nagios, then Prometheus and node_exporter; the HTTPS tests
 # Apache, nginx with fcgiwrap, and lighttpd; with apt (root only; a CI machine; only with
-# TLSRPTDB_TEST_MTA=1).  Prints each step's output, then a summary with the figures; exits 1 if
+# TLSRPTDB_TEST_MTA=1); the pg tests PostgreSQL if it is missing (the same, or
+# TLSRPTDB_TEST_PG=1).  Prints each step's output, then a summary with the figures; exits 1 if
 # any failed, or with RELIABILITY_NO_SKIP=1 (CI) if any was skipped.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +46,10 @@ step diskfull bash "$here/stress/diskfull.sh" "$TLSRPTDB"
 step resources bash "$here/stress/resources.sh" "$TLSRPTDB"
 step valgrind bash "$here/stress/valgrind.sh" "$TLSRPTDB"
 step fuzz bash "$here/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
+step pg-selftest bash "$here/pg/selftest.sh" "$TLSRPTDB"
+step pg-draft bash "$here/pg/draft.sh" "$TLSRPTDB"
 step postfix bash "$here/mta/postfix.sh" "$TLSRPTDB"
+step digest-postfix bash "$here/mta/digest.sh" "$TLSRPTDB"
 step exim bash "$here/mta/exim.sh" "$TLSRPTDB"
 step procmail bash "$here/mta/procmail.sh" "$TLSRPTDB"
 step dovecot bash "$here/mta/dovecot.sh" "$TLSRPTDB"
@@ -53,6 +59,7 @@ step promtool bash "$here/monitoring/promtool.sh" "$TLSRPTDB"
 step https-apache bash "$here/https/apache.sh" "$TLSRPTDB"
 step https-nginx bash "$here/https/nginx.sh" "$TLSRPTDB"
 step https-lighttpd bash "$here/https/lighttpd.sh" "$TLSRPTDB"
+step browser bash "$here/browser/chromium.sh" "$TLSRPTDB"
 
 echo "=== summary ($(($(date +%s) - begin)) s)"
 printf '%s' "$summary"

@@ -11,7 +11,7 @@
 /* tr_import_message - store what of @message is not stored yet */
 gboolean
 tr_import_message (TrStore *store, const TrMessage *message, gboolean keep_rejected,
-                   const char *received_at, TrImportCounts *counts, GPtrArray *lines,
+                   const TrArrival *arrival, TrImportCounts *counts, GPtrArray *lines,
                    GError **error)
 {
   g_autoptr (GPtrArray) fresh = g_ptr_array_new ();
@@ -44,8 +44,7 @@ tr_import_message (TrStore *store, const TrMessage *message, gboolean keep_rejec
     }
 
   tr_ingest_result_init (&result);
-  ok = tr_ingest_store (store, &view, &(TrArrival){ .received_at = received_at, .via = "mail" },
-                        FALSE, &result, error);
+  ok = tr_ingest_store (store, &view, arrival, FALSE, &result, error);
   if (ok)
     {
       counts->stored += result.stored;

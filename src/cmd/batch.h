@@ -19,13 +19,14 @@ typedef struct
 } TrImportCounts;
 
 /* tr_import_message - store @message's reports that are not stored yet (the same reporter,
- * report-id and content), inside the caller's transaction, through tr_ingest_store(); unlike
+ * report-id and content), inside the caller's transaction, through tr_ingest_store(), as having
+ * come as @arrival says; unlike
  * ingest, a report we have is not counted as a delivery (an import re-run, or a mailbox that
  * the MTA also delivered, must not inflate deliveries), and with @keep_rejected a message with a
  * reason is kept in `rejected` unless it is there already.  @lines (may be NULL) gets one line
  * per report or rejection. */
 gboolean tr_import_message (TrStore *store, const TrMessage *message, gboolean keep_rejected,
-                            const char *received_at, TrImportCounts *counts, GPtrArray *lines,
+                            const TrArrival *arrival, TrImportCounts *counts, GPtrArray *lines,
                             GError **error);
 /* tr_import_counts_add - add @batch to @total */
 void tr_import_counts_add (TrImportCounts *total, const TrImportCounts *batch);

@@ -74,8 +74,9 @@ store_one (Import *import, const TrMessage *message, const char *where, GError *
       import->batch_started = g_get_monotonic_time ();
     }
   g_ptr_array_set_size (import->lines, 0);
-  if (!tr_import_message (import->store, message, TRUE, import->received_at, &import->batch,
-                          import->verbose ? import->lines : NULL, error))
+  if (!tr_import_message (import->store, message, TRUE,
+                          &(TrArrival){ .received_at = import->received_at, .via = "mail" },
+                          &import->batch, import->verbose ? import->lines : NULL, error))
     {
       g_prefix_error (error, "%s: ", where);
       return FALSE;

@@ -12,11 +12,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <unistd.h>
 
 #include "command.h"
-#include "escape.h"
 #include "ingest.h"
 #include "log.h"
 #include "mail.h"
@@ -51,23 +49,6 @@ read_capped (int fd, gsize cap, guint64 *size, GError **error)
   return g_byte_array_free_to_bytes (g_steal_pointer (&kept));
 }
 
-/* store_message - one message in one transaction: whole or not at all */
-static gboolean
-store_message (TrStore *store, const TrMessage *message, const TrArrival *arrival,
-               TrIngestResult *result, GError **error)
-{
-  if (!tr_store_begin (store, error))
-    return FALSE;
-  if (!tr_ingest_store (store, message, arrival, TRUE, result, error))
-    {
-      tr_store_rollback (store);
-      return FALSE;
-    }
-  if (result->stored == 0 && result->rejected == 0 && result->authenticated == 0)
-    return tr_store_commit_relaxed (store, error); /* only counted repeats */
-  return tr_store_commit (store, error);
-}
-
 static void
 ingest_options (TrContext *ctx, GOptionGroup *group)
 {
@@ -79,28 +60,6 @@ ingest_options (TrContext *ctx, GOptionGroup *group)
   };
 
   g_option_group_add_entries (group, entries);
-}
-
-/* say - what was stored, to syslog (and on stdout with --verbose) */
-static void
-say (const TrSettings *settings, const char *where, const TrIngestResult *result)
-{
-  for (guint i = 0; i < result->lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (result->lines, i);
-
-      tr_log_notice ("%s: %s", where, line);
-      if (settings->verbose)
-        {
-          g_autofree char *shown = tr_escape_text (line);
-
-          printf ("%s\n", shown);
-        }
-    }
-  if (result->conflicts > 0)
-    tr_log_warning ("%s: %u report%s stored beside a report with the same reporter and report-id "
-                    "but other content: a conflict, see tlsrptdb query reports",
-                    where, result->conflicts, result->conflicts == 1 ? "" : "s");
 }
 
 /* ingest_run - tlsrptdb ingest [--db PATH] [--reject] [--verbose] [--max-*] < message */
@@ -131,14 +90,15 @@ ingest_run (TrContext *ctx, GError **error)
   where = prepared->info->message_id ? prepared->info->message_id : "stdin";
   tr_ingest_result_init (&result);
   tr_store_set_rejected_budget (ctx->store, settings->limits.max_rejected_size);
-  if (!store_message (ctx->store, prepared,
-                      &(TrArrival){ .received_at = received_at, .via = "mail" }, &result, error))
+  if (!tr_ingest_store_durably (ctx->store, prepared,
+                                &(TrArrival){ .received_at = received_at, .via = "mail" }, &result,
+                                error))
     {
       g_prefix_error (error, "%s: cannot store, deferred: ", where);
       tr_ingest_result_clear (&result);
       return FALSE;
     }
-  say (settings, where, &result);
+  tr_ingest_result_log (&result, where, settings->verbose);
   tr_ingest_result_clear (&result);
   if (prepared->unusable && settings->reject)
     {

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "batch.h"
 #include "command.h"
@@ -63,6 +64,7 @@ typedef struct
   char *older_than;
   gboolean rejected_only;
   gboolean dry_run;
+  gboolean force;
   char *day; /* the cut-off day that --older-than names */
 } PruneOptions;
 
@@ -78,6 +80,8 @@ prune_options (TrContext *ctx, GOptionGroup *group)
     { "rejected-only", 0, 0, G_OPTION_ARG_NONE, &o->rejected_only,
       "Only delete old messages in `rejected`, no reports", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &o->dry_run, "Only say what would be deleted", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o->force,
+      "Prune even when WHEN is after today (which deletes everything)", NULL },
     G_OPTION_ENTRY_NULL,
   };
 
@@ -106,6 +110,18 @@ prune_prepare (TrContext *ctx, GError **error)
   o->day = tr_time_parse_day ("--older-than", o->older_than, ctx->now, error);
   if (o->day == NULL)
     return FALSE;
+  {
+    g_autofree char *today = tr_time_day (ctx->now);
+
+    if (strcmp (o->day, today) > 0 && !o->force && !o->dry_run)
+      {
+        g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
+                     "--older-than %s is after today (%s): that deletes every report; add "
+                     "--force if that is what you want",
+                     o->day, today);
+        return FALSE;
+      }
+  }
   if (o->dry_run)
     ctx->store_mode = TR_STORE_READ_ONLY;
   tr_catch_stop_signals ();

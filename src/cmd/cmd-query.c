@@ -1,4 +1,5 @@
-/* cmd-query.c - tlsrptdb query summary|failures|reports: answer an administrator's questions
+/* cmd-query.c - tlsrptdb query summary|failures|reports|rejected: answer an administrator's
+ * questions
  *
  * Read-only: the store is opened for reading, so this works on a read-only database and while
  * ingest writes.  The subcommand is the first argument left after the options, so an option's
@@ -10,55 +11,34 @@
 #include <string.h>
 
 #include "command.h"
+#include "log.h"
+#include "names.h"
 #include "query.h"
 #include "timespec.h"
+#include "window-options.h"
 
 #define DEFAULT_SUMMARY_SPAN "30d"
-
-/* copy_values - the values of a repeatable option, each checked and split at commas */
-static gboolean
-copy_values (const char *option, char **given, gboolean host_name, char ***out, GError **error)
-{
-  g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-
-  if (given == NULL)
-    return TRUE;
-  for (guint i = 0; given[i] != NULL; i++)
-    {
-      g_auto (GStrv) parts
-          = host_name ? g_strsplit (given[i], ",", -1) : g_strdupv ((char *[]){ given[i], NULL });
-
-      if (parts[0] == NULL && !tr_query_check_value (option, "", host_name, error))
-        return FALSE;
-      for (guint j = 0; parts[j] != NULL; j++)
-        {
-          if (!tr_query_check_value (option, parts[j], host_name, error))
-            return FALSE;
-          g_ptr_array_add (values, g_ascii_strdown (parts[j], -1));
-        }
-    }
-  g_ptr_array_add (values, NULL);
-  *out = (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
-  return TRUE;
-}
 
 typedef enum
 {
   QUERY_SUMMARY,
   QUERY_FAILURES,
   QUERY_REPORTS,
+  QUERY_REJECTED,
 } QueryKind;
 
-static const char *const kinds[] = { "summary", "failures", "reports" };
+static const char *const kinds[] = { "summary", "failures", "reports", "rejected" };
 
 /* The options of query, and what prepare makes of them. */
 typedef struct
 {
   char *since, *until, *limit;
   char **domains, **reporters, **types, **mxs, **warnings, **by;
-  gboolean authenticated;
+  char *reason, *from; /* query rejected */
+  gboolean authenticated, wide;
   QueryKind kind;
   TrQueryFilter filter;
+  TrRejectedFilter rejected;
   TrGroup groups[TR_N_GROUPS];
   guint n_groups;
 } QueryOptions;
@@ -89,13 +69,20 @@ query_options (TrContext *ctx, GOptionGroup *group)
       "Only reports kept with this parse warning (its code, see tlsrptdb-query(1); repeatable)",
       "CODE" },
     { "limit", 'n', 0, G_OPTION_ARG_STRING, &o->limit, "At most N rows", "N" },
+    { "wide", 'W', 0, G_OPTION_ARG_NONE, &o->wide,
+      "Text: every column in full, whatever the terminal's width", NULL },
     { "by", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &o->by,
       "summary: group by day, domain, reporter, result-type or mx (repeatable; default domain)",
       "WHAT" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &o->reason,
+      "rejected: only messages whose reason holds TEXT (any case)", "TEXT" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &o->from,
+      "rejected: only messages whose From header holds TEXT (any case)", "TEXT" },
     G_OPTION_ENTRY_NULL,
   };
 
   o->filter = (TrQueryFilter) TR_QUERY_FILTER_INIT;
+  o->rejected = (TrRejectedFilter) TR_REJECTED_FILTER_INIT;
   g_option_group_add_entries (group, entries);
 }
 
@@ -113,7 +100,10 @@ query_free_options (gpointer options)
   g_strfreev (o->mxs);
   g_strfreev (o->warnings);
   g_strfreev (o->by);
+  g_free (o->reason);
+  g_free (o->from);
   tr_query_filter_clear (&o->filter);
+  tr_rejected_filter_clear (&o->rejected);
 }
 
 /* parse_kind - the subcommand */
@@ -127,7 +117,7 @@ parse_kind (const char *name, QueryKind *kind, GError **error)
         return TRUE;
       }
   g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
-               "expected summary, failures or reports after \"query\", not \"%s\"", name);
+               "expected summary, failures, reports or rejected after \"query\", not \"%s\"", name);
   return FALSE;
 }
 
@@ -173,6 +163,24 @@ parse_limit (const char *text, gint64 *limit, GError **error)
   return TRUE;
 }
 
+/* prepare_rejected - the filter of query rejected: by the time a message was received, its
+ * reason and its From header */
+static gboolean
+prepare_rejected (TrContext *ctx, QueryOptions *o, GError **error)
+{
+  TrRejectedFilter *filter = &o->rejected;
+
+  if (o->domains || o->reporters || o->types || o->mxs || o->warnings || o->by || o->authenticated)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
+                   "query rejected takes --since, --until, --reason, --from and --limit only "
+                   "(its messages held no usable report)");
+      return FALSE;
+    }
+  return tr_query_rejected_filter (filter, o->since, o->until, o->reason, o->from, ctx->now, error)
+         && (o->limit == NULL || parse_limit (o->limit, &filter->limit, error));
+}
+
 /* query_prepare - the subcommand, the filter and the groups, checked */
 static gboolean
 query_prepare (TrContext *ctx, GError **error)
@@ -181,12 +189,21 @@ query_prepare (TrContext *ctx, GError **error)
   TrQueryFilter *filter = &o->filter;
 
   filter->authenticated = o->authenticated;
-  if (!parse_kind (ctx->argv[1], &o->kind, error)
-      || !copy_values ("--domain", o->domains, TRUE, &filter->domains, error)
-      || !copy_values ("--reporter", o->reporters, FALSE, &filter->reporters, error)
-      || !copy_values ("--result-type", o->types, FALSE, &filter->result_types, error)
-      || !copy_values ("--mx", o->mxs, TRUE, &filter->mxs, error)
-      || !copy_values ("--warning", o->warnings, FALSE, &filter->warnings, error)
+  if (ctx->argc > 1 && !parse_kind (ctx->argv[1], &o->kind, error))
+    return FALSE;
+  if (o->kind == QUERY_REJECTED)
+    return prepare_rejected (ctx, o, error);
+  if (o->reason != NULL || o->from != NULL)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "%s: only \"query rejected\" takes it",
+                   o->reason != NULL ? "--reason" : "--from");
+      return FALSE;
+    }
+  if (!tr_option_values ("--domain", o->domains, TRUE, &filter->domains, error)
+      || !tr_option_values ("--reporter", o->reporters, FALSE, &filter->reporters, error)
+      || !tr_option_values ("--result-type", o->types, FALSE, &filter->result_types, error)
+      || !tr_option_values ("--mx", o->mxs, TRUE, &filter->mxs, error)
+      || !tr_option_values ("--warning", o->warnings, FALSE, &filter->warnings, error)
       || !tr_query_check_warnings (filter->warnings, error))
     return FALSE;
   if ((o->since != NULL
@@ -195,6 +212,14 @@ query_prepare (TrContext *ctx, GError **error)
           && (filter->until_day = tr_time_parse_day ("--until", o->until, ctx->now, error)) == NULL)
       || (o->limit != NULL && !parse_limit (o->limit, &filter->limit, error)))
     return FALSE;
+  if (filter->since_day != NULL && filter->until_day != NULL
+      && strcmp (filter->since_day, filter->until_day) > 0)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
+                   "--since %s is after --until %s: the range holds no day", filter->since_day,
+                   filter->until_day);
+      return FALSE;
+    }
   if (o->by != NULL && o->kind != QUERY_SUMMARY)
     {
       g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "--by: only \"query summary\" groups");
@@ -209,35 +234,91 @@ query_prepare (TrContext *ctx, GError **error)
   return TRUE;
 }
 
+/* say_empty - in text, that nothing matched, and in which range (stdout stays empty) */
+static void
+say_empty (const QueryOptions *o, const char *today)
+{
+  static const char *const what[]
+      = { "no reports", "no failure details", "no reports", "no rejected messages" };
+  const TrQueryFilter *f = &o->filter;
+  gboolean rejected = o->kind == QUERY_REJECTED;
+  const char *since = rejected ? o->rejected.since_day : f->since_day;
+  const char *until = rejected ? o->rejected.until_day : f->until_day;
+  gboolean filtered = rejected ? o->rejected.reason || o->rejected.from
+                               : f->domains || f->reporters || f->result_types || f->mxs
+                                     || f->warnings || f->authenticated;
+
+  if (since != NULL)
+    tr_log_warning ("%s between %s and %s%s", what[o->kind], since, until ? until : today,
+                    filtered ? " that match the filters" : "");
+  else if (until != NULL)
+    tr_log_warning ("%s up to %s%s", what[o->kind], until,
+                    filtered ? " that match the filters" : "");
+  else
+    tr_log_warning ("%s%s", what[o->kind], filtered ? " that match the filters" : " stored");
+}
+
+/* query_filter - the filter resolved against the database, with hints for what matches nothing */
+static gboolean
+query_filter (TrContext *ctx, QueryOptions *o, GError **error)
+{
+  g_autoptr (GPtrArray) hints = g_ptr_array_new_with_free_func (g_free);
+
+  if (o->authenticated && ctx->settings.trusted_authserv_ids == NULL)
+    tr_log_warning ("--authenticated: no trusted-authserv-id is configured, so no report stored "
+                    "under this configuration is authenticated (see tlsrptdb(1))");
+  if (!tr_query_filter_resolve (ctx->store, &o->filter, hints, error))
+    return FALSE;
+  for (guint i = 0; i < hints->len; i++)
+    tr_log_warning ("%s", (const char *) g_ptr_array_index (hints, i));
+  return TRUE;
+}
+
 /* query_run - the question asked */
 static gboolean
 query_run (TrContext *ctx, GError **error)
 {
   QueryOptions *o = ctx->options;
+  g_autofree char *today = tr_time_day (ctx->now);
+  gboolean ok;
 
+  if (o->wide)
+    tr_printer_set_width (ctx->printer, 0);
+  if (!query_filter (ctx, o, error))
+    return FALSE;
   switch (o->kind)
     {
       case QUERY_SUMMARY:
-        return tr_query_summary (ctx->store, &o->filter, o->groups, o->n_groups, ctx->printer,
-                                 error);
+        ok = tr_query_summary (ctx->store, &o->filter, o->groups, o->n_groups, today, ctx->printer,
+                               error);
+        break;
       case QUERY_FAILURES:
-        return tr_query_failures (ctx->store, &o->filter, ctx->printer, error);
+        ok = tr_query_failures (ctx->store, &o->filter, ctx->printer, error);
+        break;
+      case QUERY_REJECTED:
+        ok = tr_query_rejected (ctx->store, &o->rejected, ctx->printer, error);
+        break;
       case QUERY_REPORTS:
       default:
-        return tr_query_reports (ctx->store, &o->filter, ctx->printer, error);
+        ok = tr_query_reports (ctx->store, &o->filter, ctx->printer, error);
+        break;
     }
+  if (ok && tr_printer_rows (ctx->printer) == 0 && tr_printer_for_people (ctx->printer))
+    say_empty (o, today);
+  return ok;
 }
 
 const TrCommand tr_command_query = {
   .name = "query",
-  .parameter = "summary|failures|reports",
-  .summary = "summary, failures or reports: answer questions from the database",
-  .description = "summary: successful and failed sessions and the failure rate per group; "
-                 "failures: the failure details, newest first; reports: one line per stored "
-                 "report, newest first.  See tlsrptdb-query(1).",
+  .parameter = "[summary|failures|reports|rejected]",
+  .summary = "summary, failures, reports or rejected: answer questions from the database",
+  .description = "summary (the default): successful and failed sessions and the failure rate "
+                 "per group; failures: the failure details, newest first; reports: one line per "
+                 "stored report, newest first; rejected: the messages kept without a usable "
+                 "report, newest first.",
   .flags = TR_COMMAND_SETTINGS | TR_COMMAND_FORMAT,
   .store = TR_COMMAND_READ,
-  .min_args = 1,
+  .min_args = 0,
   .max_args = 1,
   .options_size = sizeof (QueryOptions),
   .options = query_options,

@@ -2,8 +2,9 @@
  *
  * After an upgrade (a parser fix) or a change of settings (a limit raised, a domain added), the
  * messages in `rejected` may yield reports.  Each goes through the same pipeline as ingest
- * (tr_ingest_prepare, then tr_ingest_store through tr_import_message); its reports that are not
- * stored yet are stored, with the time the message was first received.  A message that is now
+ * (tr_ingest_prepare, or tr_ingest_prepare_request for a request over HTTPS, then
+ * tr_ingest_store through tr_import_message); its reports that are not stored yet are stored,
+ * with the time and the way the message first came.  A message that is now
  * wholly usable leaves `rejected`; the others stay, with today's reason.  Reports we have are
  * not counted as deliveries again, so reprocess can be run any number of times.
  */
@@ -35,7 +36,13 @@ reprocess_row (TrStore *store, const TrRejectedRow *row, const TrSettings *setti
 {
   g_autoptr (TrMessage) message = NULL;
   g_autoptr (GPtrArray) lines = verbose ? g_ptr_array_new_with_free_func (g_free) : NULL;
-  const char *received_at = row->received_at ? row->received_at : "";
+  gboolean https = g_strcmp0 (row->received_via, "https") == 0;
+  TrArrival arrival = { .received_at = row->received_at ? row->received_at : "",
+                        .via = row->received_via ? row->received_via : "mail",
+                        .client_address = row->client_address,
+                        .media_type = row->media_type,
+                        .content_encoding = row->content_encoding,
+                        .user_agent = row->user_agent };
 
   done->messages++;
   if (row->raw_dropped || row->message_size > g_bytes_get_size (row->raw))
@@ -47,9 +54,13 @@ reprocess_row (TrStore *store, const TrRejectedRow *row, const TrSettings *setti
                 row->raw_dropped ? "only its facts kept" : "truncated");
       return TRUE;
     }
-  message = tr_ingest_prepare (row->raw, row->message_size, row->received_at, settings);
+  /* a request over HTTPS again as the report itself, never as a mail (whose headers it could
+   * plant) */
+  message = https ? tr_ingest_prepare_request (row->raw, row->content_encoding, row->received_at,
+                                               settings)
+                  : tr_ingest_prepare (row->raw, row->message_size, row->received_at, settings);
   /* it leaves `rejected` only when every report it holds is stored with the same content */
-  if (!tr_import_message (store, message, FALSE, received_at, &done->store, lines, error))
+  if (!tr_import_message (store, message, FALSE, &arrival, &done->store, lines, error))
     return FALSE;
   if (message->reason == NULL)
     {

@@ -95,6 +95,7 @@ load_settings (TrContext *ctx, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   const char *db = NULL;
+  TrSettingSource db_source;
 
   if (!tr_settings_load (&ctx->settings, ctx->config, error))
     return FALSE;
@@ -112,8 +113,17 @@ load_settings (TrContext *ctx, GError **error)
           g_prefix_error (error, "--");
           return FALSE;
         }
+      if (!append)
+        {
+          g_autofree char *option = g_strconcat ("--", key, NULL);
+
+          tr_settings_set_origin (&ctx->settings, key, TR_SOURCE_COMMAND_LINE, option);
+        }
     }
-  ctx->db = tr_db_path (db, ctx->settings.db);
+  ctx->db = tr_db_path (db, ctx->settings.db, &db_source);
+  if (db_source == TR_SOURCE_ENVIRONMENT || db_source == TR_SOURCE_DEFAULT)
+    tr_settings_set_origin (&ctx->settings, "db", db_source, "TLSRPTDB_DB");
+  ctx->db_named = db_source != TR_SOURCE_DEFAULT;
   return TRUE;
 }
 
@@ -142,6 +152,8 @@ option_context (TrContext *ctx, gboolean *want_help)
   };
   GOptionContext *oc = g_option_context_new (command->parameter);
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, ctx, NULL);
+  g_autofree char *page = g_strdup_printf ("The manual: %s-%s(1) (man %s-%s).", PACKAGE_NAME,
+                                           command->name, PACKAGE_NAME, command->name);
 
   if (command->flags & TR_COMMAND_SETTINGS)
     g_option_group_add_entries (group, db_entries);
@@ -155,6 +167,7 @@ option_context (TrContext *ctx, gboolean *want_help)
   g_option_context_set_main_group (oc, group);
   g_option_context_set_help_enabled (oc, FALSE);
   g_option_context_set_summary (oc, command->description);
+  g_option_context_set_description (oc, page);
   return oc;
 }
 
@@ -187,22 +200,32 @@ context_clear (TrContext *ctx)
   g_free (ctx->config);
   g_free (ctx->format);
   g_ptr_array_unref (ctx->setting_pairs);
+  g_clear_pointer (&ctx->request, tr_cgi_request_free);
+}
+
+/* tr_command_help_text - the usage and options of @command */
+char *
+tr_command_help_text (const TrCommand *command)
+{
+  TrContext ctx = { 0 };
+  gboolean want_help = FALSE;
+  g_autoptr (GOptionContext) oc = NULL;
+  char *help;
+
+  context_init (&ctx, command);
+  oc = option_context (&ctx, &want_help);
+  help = g_option_context_get_help (oc, TRUE, NULL);
+  context_clear (&ctx);
+  return help;
 }
 
 /* tr_command_help - the usage and options of @command */
 void
 tr_command_help (const TrCommand *command)
 {
-  TrContext ctx = { 0 };
-  gboolean want_help = FALSE;
-  g_autoptr (GOptionContext) oc = NULL;
-  g_autofree char *help = NULL;
+  g_autofree char *help = tr_command_help_text (command);
 
-  context_init (&ctx, command);
-  oc = option_context (&ctx, &want_help);
-  help = g_option_context_get_help (oc, TRUE, NULL);
   fputs (help, stdout);
-  context_clear (&ctx);
 }
 
 /* check_arguments - the number of positional arguments */
@@ -215,6 +238,9 @@ check_arguments (TrContext *ctx, GError **error)
   if (n < command->min_args)
     g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "expected %s (see %s help %s)",
                  command->parameter, PACKAGE_NAME, command->name);
+  else if (n > command->max_args && command->max_args == 1)
+    g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "expected one %s, got %u arguments",
+                 command->parameter, n);
   else if (n > command->max_args)
     g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "unexpected argument \"%s\"",
                  ctx->argv[command->max_args + 1]);
@@ -227,7 +253,7 @@ setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
 {
   const TrCommand *command = ctx->command;
   static const TrStoreMode modes[]
-      = { 0, TR_STORE_READ_ONLY, TR_STORE_READ_WRITE, TR_STORE_CREATE };
+      = { 0, TR_STORE_READ_ONLY, TR_STORE_READ_WRITE, TR_STORE_CREATE, TR_STORE_READ_ONLY };
   gboolean want_help = FALSE;
   g_autoptr (GOptionContext) oc = option_context (ctx, &want_help);
   g_autoptr (GError) local_error = NULL;
@@ -258,10 +284,13 @@ setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
     return FALSE;
   if ((command->flags & TR_COMMAND_SETTINGS) && !load_settings (ctx, error))
     return FALSE;
-  if (command->store != TR_COMMAND_NO_STORE
-      && (ctx->store = tr_store_open (ctx->db, ctx->store_mode, error)) == NULL)
-    return FALSE;
-  return TRUE;
+  if (command->store == TR_COMMAND_NO_STORE)
+    return TRUE;
+  ctx->store = tr_store_open (ctx->db, ctx->store_mode, error);
+  if (ctx->store == NULL && command->store == TR_COMMAND_READ_IF_THERE && !ctx->db_named
+      && g_error_matches (*error, TR_ERROR, TR_ERROR_NOT_FOUND))
+    g_clear_error (error); /* no database yet: the command does without */
+  return *error == NULL;
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -344,7 +373,7 @@ report_error (const GError *error, TrExitMode mode)
   fflush (stdout);
 }
 
-/* exit_mode - how @command reports failure */
+/* exit_mode - how @command reports failure (a CGI command answers with an HTTP status instead) */
 static TrExitMode
 exit_mode (const TrCommand *command)
 {
@@ -355,11 +384,34 @@ exit_mode (const TrCommand *command)
   return TR_EXIT_MODE_TOOL;
 }
 
-/* tr_command_main - run @command; the one place where an error becomes an exit status */
+/* cgi_answer - the answer of a CGI command (after the rest of the body was read): the status
+ * that @error maps to, or the command's own (201, 200); what went wrong is logged, to stderr
+ * (the web server's error log) only when the administrator can do something about it (5xx),
+ * else to syslog */
+static void
+cgi_answer (TrContext *ctx, const GError *error)
+{
+  TrCgiRequest *request = ctx->request;
+  int status = error != NULL ? tr_exit_code (error, TR_EXIT_MODE_CGI) : (int) request->status;
+  g_autofree char *where
+      = g_strdup_printf ("https %s", request->client_address ? request->client_address : "-");
+
+  if (status == 0)
+    status = 500; /* a command that did not say */
+  if (error != NULL && status >= 500)
+    tr_log_error (where, "%s: answered %d", error->message, status);
+  else if (error != NULL)
+    tr_log_notice ("%s: %s: answered %d", where, error->message, status);
+  tr_cgi_answer (request, (guint) status);
+}
+
+/* tr_command_main - run @command; the one place where an error becomes an exit status (or, for
+ * a CGI command, an HTTP status) */
 int
 tr_command_main (const TrCommand *command, int argc, char **argv)
 {
   gboolean delivery = (command->flags & TR_COMMAND_DELIVERY) != 0;
+  gboolean cgi = (command->flags & TR_COMMAND_CGI) != 0;
   TrExitMode mode = exit_mode (command);
   g_autoptr (GError) error = NULL;
   gboolean done = FALSE;
@@ -368,12 +420,18 @@ tr_command_main (const TrCommand *command, int argc, char **argv)
 
   if (delivery || mode == TR_EXIT_MODE_MONITORING)
     install_last_resort (command->name, mode == TR_EXIT_MODE_MONITORING);
-  tr_log_open (command->name, delivery);
+  tr_log_open (command->name, delivery || cgi);
   context_init (&ctx, command);
+  if (cgi)
+    ctx.request = tr_cgi_request_new (NULL, STDIN_FILENO);
   if (setup (&ctx, argc, argv, &done, &error))
     command->run (&ctx, &error);
   status = ctx.exit_status;
+  if (cgi && !done)
+    cgi_answer (&ctx, error); /* whatever happened: a CGI program always answers */
   context_clear (&ctx);
+  if (cgi)
+    return EX_OK; /* the answer is the outcome; web servers ignore the exit status */
   if (error != NULL)
     report_error (error, mode);
   return error != NULL ? tr_exit_code (error, mode) : status;

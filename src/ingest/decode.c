@@ -349,6 +349,27 @@ tr_decode_inflate (GBytes *payload, const TrLimits *limits, GError **error)
   return g_bytes_ref (payload);
 }
 
+/* tr_decode_content_coding - @body with its HTTP content coding undone */
+GBytes *
+tr_decode_content_coding (GBytes *body, const char *coding, const TrLimits *limits, GError **error)
+{
+  g_autofree char *name = g_strstrip (g_ascii_strdown (coding ? coding : "", -1));
+  gsize len;
+  const guint8 *in = g_bytes_get_data (body, &len);
+
+  if (*name == '\0' || strcmp (name, "identity") == 0)
+    return g_bytes_ref (body);
+  if (strcmp (name, "gzip") != 0 && strcmp (name, "x-gzip") != 0)
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_DATA,
+                   "Content-Encoding %.64s is not supported (gzip is)", name);
+      return NULL;
+    }
+  if (len >= 2 && in[0] == 0x1f && in[1] == 0x8b)
+    return inflate_gzip (in, len, limits->max_inflated_size, error);
+  return g_bytes_ref (body);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* JSON                                                                                        */
 
@@ -434,9 +455,10 @@ member (JsonObject *obj, const char *name)
   return node;
 }
 
-/* value_text - the text of a scalar node (string, number, boolean), or NULL */
+/* value_text - the text of a scalar node (string, number, boolean), or NULL; *@repaired (may be
+ * NULL) is set when the string was not valid UTF-8 and was made so */
 static char *
-value_text (JsonNode *node)
+value_text (JsonNode *node, gboolean *repaired)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -448,11 +470,16 @@ value_text (JsonNode *node)
         {
           const char *text = json_node_get_string (node);
 
-          /* json-glib passes "\ud800" (a lone surrogate escape) through as invalid UTF-8;
-           * validating first spares the copy through a GString for the usual valid text */
+          /* json-glib validates the JSON text, but passes "\ud800" (a lone surrogate escape)
+           * through as invalid UTF-8: this is the one place that repairs it (validate.c relies
+           * on it); validating first spares the copy through a GString for the usual text */
           if (text == NULL)
             return NULL;
-          return g_utf8_validate (text, -1, NULL) ? g_strdup (text) : g_utf8_make_valid (text, -1);
+          if (g_utf8_validate (text, -1, NULL))
+            return g_strdup (text);
+          if (repaired != NULL)
+            *repaired = TRUE;
+          return g_utf8_make_valid (text, -1);
         }
       case G_TYPE_INT64:
         return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
@@ -463,6 +490,18 @@ value_text (JsonNode *node)
       default:
         return NULL;
     }
+}
+
+/* repaired_text - value_text(), with a warning when the text had to be repaired */
+static char *
+repaired_text (TrReport *report, JsonNode *node, const char *where, const char *name)
+{
+  gboolean repaired = FALSE;
+  char *text = value_text (node, &repaired);
+
+  if (repaired)
+    tr_report_warn (report, "utf8-repaired", "%s%s is not valid UTF-8, repaired", where, name);
+  return text;
 }
 
 /* get_string - member @name as text; absent, null, arrays and objects give NULL */
@@ -480,7 +519,7 @@ get_string (TrReport *report, JsonObject *obj, const char *where, const char *na
     }
   if (json_node_get_value_type (node) != G_TYPE_STRING)
     tr_report_warn (report, "scalar-as-string", "%s%s is not a string, kept as text", where, name);
-  return value_text (node);
+  return repaired_text (report, node, where, name);
 }
 
 /* get_string_alias - member @name, else the RFC 8460 placeholder name @alias (D16) */
@@ -583,7 +622,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
               continue;
             }
           if (JSON_NODE_TYPE (element) == JSON_NODE_VALUE)
-            text = value_text (element);
+            text = repaired_text (report, element, where, name);
           else
             text = json_to_string (element, FALSE);
           if (text == NULL)
@@ -597,7 +636,7 @@ get_array_text (TrReport *report, JsonObject *obj, const char *where, const char
     }
   else
     {
-      g_autofree char *text = value_text (node);
+      g_autofree char *text = repaired_text (report, node, where, name);
 
       /* D7: a bare string is a one-element array; a bare "" is taken as an empty array */
       tr_report_warn (report, "array-bare", "%s%s is not an array", where, name);
@@ -843,7 +882,7 @@ tr_decode_string_array (const char *json)
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
-      g_autofree char *text = JSON_NODE_HOLDS_VALUE (element) ? value_text (element)
+      g_autofree char *text = JSON_NODE_HOLDS_VALUE (element) ? value_text (element, NULL)
                                                               : json_to_string (element, FALSE);
 
       g_strv_builder_add (strings, text ? text : "");

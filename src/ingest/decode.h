@@ -13,6 +13,14 @@
  */
 GBytes *tr_decode_inflate (GBytes *payload, const TrLimits *limits, GError **error);
 
+/* tr_decode_content_coding - @body (an HTTP request's) with its Content-Encoding @coding undone:
+ * "gzip" and "x-gzip" are inflated with a hard cap of limits->max_inflated_size when @body starts
+ * with the gzip magic (a body without it is taken as it is: the content decides, as for mail);
+ * NULL, "" and "identity" leave it as it is.  Case and surrounding blanks do not matter.
+ * Errors: TR_ERROR_DATA (another coding, corrupt gzip), TR_ERROR_LIMIT (over the cap). */
+GBytes *tr_decode_content_coding (GBytes *body, const char *coding, const TrLimits *limits,
+                                  GError **error);
+
 /* tr_decode_report - parse the JSON text @json (which the report keeps as raw_json) leniently
  * (doc/deviations.md): null is absent, counts may be numbers or numeric strings, mx-host a string
  * or an array, unknown members and enum values are kept.  Dates are left as sent; validate.c

@@ -7,12 +7,14 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "decode.h"
 #include "error.h"
 #include "escape.h"
 #include "ingest.h"
+#include "log.h"
 #include "mail.h"
 #include "trust.h"
 #include "validate.h"
@@ -64,7 +66,8 @@ decode_payload (const TrPayload *payload, const TrMailInfo *info, const char *re
       if (g_error_matches (*error, TR_ERROR, TR_ERROR_LIMIT)
           && (left->max_inflated_size < limits->max_inflated_size
               || left->max_json_values < limits->max_json_values))
-        g_prefix_error (error, "with the reports before it in this message: ");
+        g_prefix_error (error,
+                        "over what the reports before it in this message left of the limits: ");
       return NULL;
     }
   left->max_inflated_size -= MIN (left->max_inflated_size, g_bytes_get_size (report->raw_json));
@@ -191,25 +194,66 @@ take_report (TrMessage *message, TrReport *report)
 }
 
 /* check_cost - keep the reports of @message only if storing them costs no more than the
- * storage ratio allows for a message of its size: a message is kept in `rejected` instead */
+ * storage ratio allows for a message of its size: a message is kept in `rejected` instead.
+ * This reason decides the fate of the whole message, so it comes first, before the reasons
+ * of single parts (the list is cut at TR_REASON_MAX bytes). */
 static void
 check_cost (TrMessage *message, const TrLimits *limits, GString *reasons)
 {
   guint64 cost = 0, allowed;
+  g_autofree char *parts = NULL;
 
   for (guint i = 0; i < message->reports->len; i++)
     cost += storage_cost (g_ptr_array_index (message->reports, i));
   allowed = (guint64) limits->max_storage_ratio * message->message_size + TR_STORAGE_ALLOWANCE;
   if (cost <= allowed)
     return;
+  parts = g_strdup (reasons->str);
+  g_string_truncate (reasons, 0);
   add_reason (
       reasons,
       "reports too large for their message: storing them would take about %" G_GUINT64_FORMAT
       " bytes, more than %u times the %" G_GUINT64_FORMAT " bytes of the message "
       "(--max-storage-ratio) plus %u",
       cost, limits->max_storage_ratio, message->message_size, TR_STORAGE_ALLOWANCE);
+  if (*parts != '\0')
+    add_reason (reasons, "%s", parts);
   g_ptr_array_set_size (message->reports, 0);
   message->unusable = TRUE;
+}
+
+/* take_payload - decode, validate and admit one candidate @payload of @message: its report is
+ * taken, or why not is in @reasons */
+static void
+take_payload (TrMessage *message, const TrPayload *payload, const char *received_at,
+              const TrSettings *settings, TrLimits *left, GString *reasons)
+{
+  g_autoptr (GError) error = NULL;
+  TrReport *report
+      = decode_payload (payload, message->info, received_at, &settings->limits, left, &error);
+
+  if (report == NULL)
+    {
+      add_reason (reasons, "unusable report in %s: %s", payload->where ? payload->where : "message",
+                  error->message);
+      message->unusable = TRUE;
+    }
+  else if (admit (report, message->info, settings, reasons))
+    take_report (message, report);
+  else
+    tr_report_free (report);
+}
+
+/* message_new - a TrMessage of @bytes (@message_size bytes in truth), with nothing in it yet */
+static TrMessage *
+message_new (GBytes *bytes, guint64 message_size)
+{
+  TrMessage *message = g_new0 (TrMessage, 1);
+
+  message->message = g_bytes_ref (bytes);
+  message->message_size = message_size;
+  message->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_report_free);
+  return message;
 }
 
 /* tr_ingest_prepare - take @message apart (no database); what cannot be used is in ->reason */
@@ -217,16 +261,12 @@ TrMessage *
 tr_ingest_prepare (GBytes *bytes, guint64 message_size, const char *received_at,
                    const TrSettings *settings)
 {
-  g_autoptr (TrMessage) message = g_new0 (TrMessage, 1);
+  g_autoptr (TrMessage) message = message_new (bytes, message_size);
   g_autoptr (GString) reasons = g_string_new (NULL);
   g_autoptr (GPtrArray) payloads = NULL;
   g_autoptr (GError) error = NULL;
   TrLimits limits = settings->limits, left = settings->limits;
   gboolean too_large = message_size > g_bytes_get_size (bytes);
-
-  message->message = g_bytes_ref (bytes);
-  message->message_size = message_size;
-  message->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_report_free);
 
   limits.max_reports++; /* one more than we take, to know that there were more */
   payloads = tr_mail_extract (bytes, &limits, &message->info, &error);
@@ -250,29 +290,66 @@ tr_ingest_prepare (GBytes *bytes, guint64 message_size, const char *received_at,
   message->unusable = reasons->len > 0;
 
   for (guint i = 0; payloads != NULL && i < payloads->len; i++)
-    {
-      const TrPayload *payload = g_ptr_array_index (payloads, i);
-      g_autoptr (GError) part_error = NULL;
-      TrReport *report = decode_payload (payload, message->info, received_at, &settings->limits,
-                                         &left, &part_error);
-
-      if (report == NULL)
-        {
-          add_reason (reasons, "unusable report in %s: %s",
-                      payload->where ? payload->where : "message", part_error->message);
-          message->unusable = TRUE;
-        }
-      else if (admit (report, message->info, settings, reasons))
-        take_report (message, report);
-      else
-        tr_report_free (report);
-    }
+    take_payload (message, g_ptr_array_index (payloads, i), received_at, settings, &left, reasons);
   check_cost (message, &settings->limits, reasons);
 
   if (reasons->len > 0)
     {
       message->reason = g_string_free (g_steal_pointer (&reasons), FALSE);
       message->fingerprint = tr_mail_fingerprint (bytes, message_size, message->info->message_id);
+    }
+  return g_steal_pointer (&message);
+}
+
+/* request_fingerprint - who a request body is, for keeping it in `rejected` once: the SHA-256
+ * of its bytes and its content coding (a body is never cut: one over the limit is not kept) */
+static char *
+request_fingerprint (GBytes *body, const char *content_encoding)
+{
+  static const guchar nul = 0;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (body, &len);
+
+  g_checksum_update (sum, (const guchar *) "tlsrptdb request 1", -1);
+  g_checksum_update (sum, &nul, 1);
+  if (content_encoding != NULL)
+    g_checksum_update (sum, (const guchar *) content_encoding, -1);
+  g_checksum_update (sum, &nul, 1);
+  if (len > 0)
+    g_checksum_update (sum, data, (gssize) len);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* tr_ingest_prepare_request - the body of a request over HTTPS (no database): the report itself */
+TrMessage *
+tr_ingest_prepare_request (GBytes *body, const char *content_encoding, const char *received_at,
+                           const TrSettings *settings)
+{
+  g_autoptr (TrMessage) message = message_new (body, g_bytes_get_size (body));
+  g_autoptr (GString) reasons = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) decoded = NULL;
+  TrLimits left = settings->limits;
+
+  message->info = tr_mail_info_new (); /* a POSTed body is never read as a mail */
+  if (g_bytes_get_size (body) == 0)
+    add_reason (reasons, "not a report: an empty body");
+  else if ((decoded = tr_decode_content_coding (body, content_encoding, &settings->limits, &error))
+           == NULL)
+    add_reason (reasons, "unusable report in body: %s", error->message);
+  else
+    {
+      TrPayload payload = { .data = decoded, .where = (char *) "body" };
+
+      take_payload (message, &payload, received_at, settings, &left, reasons);
+    }
+  message->unusable = message->unusable || decoded == NULL;
+  check_cost (message, &settings->limits, reasons);
+  if (reasons->len > 0)
+    {
+      message->reason = g_string_free (g_steal_pointer (&reasons), FALSE);
+      message->fingerprint = request_fingerprint (body, content_encoding);
     }
   return g_steal_pointer (&message);
 }
@@ -352,6 +429,10 @@ rejected_line (TrRejectedOutcome outcome, const char *reason)
                                 reason);
       case TR_REJECTED_REPEAT:
         return g_strdup_printf ("rejected (kept before, delivery counted): %s", reason);
+      case TR_REJECTED_NOT_KEPT:
+        return g_strdup_printf ("rejected, not kept (`rejected` holds as many requests over "
+                                "HTTPS as --max-rejected-requests allows): %s",
+                                reason);
       case TR_REJECTED_KNOWN:
       default:
         return g_strdup_printf ("rejected (kept before): %s", reason);
@@ -395,9 +476,50 @@ tr_ingest_store (TrStore *store, const TrMessage *message, const TrArrival *arri
         return FALSE;
       if (outcome == TR_REJECTED_KEPT || outcome == TR_REJECTED_KEPT_WITHOUT_BYTES)
         result->rejected++;
+      else if (outcome == TR_REJECTED_NOT_KEPT)
+        result->not_kept++;
       else
         result->rejected_known++;
       g_ptr_array_add (result->lines, rejected_line (outcome, message->reason));
     }
   return TRUE;
+}
+
+/* tr_ingest_store_durably - @message in one transaction of its own */
+gboolean
+tr_ingest_store_durably (TrStore *store, const TrMessage *message, const TrArrival *arrival,
+                         TrIngestResult *result, GError **error)
+{
+  if (!tr_store_begin (store, error))
+    return FALSE;
+  if (!tr_ingest_store (store, message, arrival, TRUE, result, error))
+    {
+      tr_store_rollback (store);
+      return FALSE;
+    }
+  if (result->stored == 0 && result->rejected == 0 && result->authenticated == 0)
+    return tr_store_commit_relaxed (store, error); /* only counted repeats */
+  return tr_store_commit (store, error);
+}
+
+/* tr_ingest_result_log - what storing did, to syslog (and on stdout with @print) */
+void
+tr_ingest_result_log (const TrIngestResult *result, const char *where, gboolean print)
+{
+  for (guint i = 0; i < result->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (result->lines, i);
+
+      tr_log_notice ("%s: %s", where, line);
+      if (print)
+        {
+          g_autofree char *shown = tr_escape_text (line);
+
+          printf ("%s\n", shown);
+        }
+    }
+  if (result->conflicts > 0)
+    tr_log_warning ("%s: %u report%s stored beside a report with the same reporter and report-id "
+                    "but other content: a conflict, see tlsrptdb query reports",
+                    where, result->conflicts, result->conflicts == 1 ? "" : "s");
 }

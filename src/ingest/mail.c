@@ -806,3 +806,67 @@ tr_mail_fingerprint (GBytes *message, guint64 message_size, const char *message_
     }
   return g_strdup (g_checksum_get_string (sum));
 }
+
+/* append_header_bytes - @len bytes of a header line to @value, up to the cut, NUL as U+FFFD */
+static void
+append_header_bytes (GString *value, const guint8 *bytes, gsize len)
+{
+  for (gsize i = 0; i < len && value->len < TR_MAIL_HEADER_VALUE_MAX; i++)
+    if (bytes[i] == '\0')
+      g_string_append (value, "\xef\xbf\xbd");
+    else
+      g_string_append_c (value, (char) bytes[i]);
+}
+
+/* tr_mail_header_fields - the header fields of @message as its bytes have them */
+GPtrArray *
+tr_mail_header_fields (GBytes *message, guint max_fields, guint *more)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  GString *value = NULL; /* of the field being read, when it is kept */
+  gsize len, pos = 0;
+  const guint8 *data = g_bytes_get_data (message, &len);
+
+  *more = 0;
+  if (len >= 5 && memcmp (data, "From ", 5) == 0)
+    {
+      const guint8 *nl = memchr (data, '\n', len);
+      pos = nl != NULL ? (gsize) (nl - data) + 1 : len;
+    }
+  while (pos < len)
+    {
+      const guint8 *line = data + pos;
+      const guint8 *nl = memchr (line, '\n', len - pos);
+      gsize line_len = nl != NULL ? (gsize) (nl - line) : len - pos;
+      gsize name_len;
+
+      pos += line_len + 1;
+      if (line_len > 0 && line[line_len - 1] == '\r')
+        line_len--;
+      if (line_len > 0 && (line[0] == ' ' || line[0] == '\t'))
+        {
+          if (value != NULL) /* a folded line: unfolding keeps its white space */
+            append_header_bytes (value, line, line_len);
+          continue;
+        }
+      name_len
+          = line_len > 0 && g_ascii_isalnum (line[0]) ? header_name_length (line, line_len) : 0;
+      if (name_len == 0)
+        break; /* the empty line that ends the header, or no header at all (a bare report) */
+      if (value != NULL)
+        g_ptr_array_add (fields, g_string_free (g_steal_pointer (&value), FALSE));
+      if (fields->len / 2 >= max_fields)
+        {
+          (*more)++;
+          continue;
+        }
+      g_ptr_array_add (fields, g_strndup ((const char *) line, name_len));
+      for (name_len++; name_len < line_len && (line[name_len] == ' ' || line[name_len] == '\t');)
+        name_len++;
+      value = g_string_new (NULL);
+      append_header_bytes (value, line + name_len, line_len - name_len);
+    }
+  if (value != NULL)
+    g_ptr_array_add (fields, g_string_free (value, FALSE));
+  return fields;
+}

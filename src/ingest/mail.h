@@ -31,3 +31,13 @@ GPtrArray *tr_mail_extract (GBytes *message, const TrLimits *limits, TrMailInfo 
  * at the size limit; all of its bytes when it has no header.  CRLF counts as LF.  A message in
  * `rejected` is kept once per fingerprint. */
 char *tr_mail_fingerprint (GBytes *message, guint64 message_size, const char *message_id);
+
+/* TR_MAIL_HEADER_VALUE_MAX - the longest header value tr_mail_header_fields keeps (cut there) */
+#define TR_MAIL_HEADER_VALUE_MAX (16 * 1024)
+
+/* tr_mail_header_fields - the header fields at the start of @message (after an mbox "From "
+ * line) as they are in its bytes: unfolded but not decoded, each as a name and a value in the
+ * new array (of char *, two per field; a NUL byte becomes U+FFFD), at most @max_fields of them
+ * (*@more: how many more there were), values cut at TR_MAIL_HEADER_VALUE_MAX bytes.  Empty when
+ * @message does not start with a header field (a bare report).  No GMime: the bytes as kept. */
+GPtrArray *tr_mail_header_fields (GBytes *message, guint max_fields, guint *more);

@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "names.h"
 #include "trust.h"
 
 #define PSL_PATH "/usr/share/publicsuffix/public_suffix_list.dat"
@@ -323,32 +324,12 @@ tr_trust_judge (TrReport *report, const TrMailInfo *info, char **trusted_ids)
   report->dkim_aligned = best->domain != NULL ? (best_score & 1) : -1;
 }
 
-/* matches - whether @domain is @pattern ("example.com") or under it ("*.example.com") */
-static gboolean
-matches (const char *domain, const char *pattern)
-{
-  gsize dlen = strlen (domain), plen;
-
-  if (g_str_has_prefix (pattern, "*."))
-    {
-      pattern += 1; /* ".example.com" */
-      plen = strlen (pattern);
-      return dlen > plen && g_ascii_strcasecmp (domain + dlen - plen, pattern) == 0;
-    }
-  plen = strlen (pattern);
-  if (plen > 0 && pattern[plen - 1] == '.')
-    plen--;
-  if (dlen > 0 && domain[dlen - 1] == '.')
-    dlen--;
-  return dlen == plen && g_ascii_strncasecmp (domain, pattern, plen) == 0;
-}
-
 /* in_domains - whether @name matches one of @domains */
 static gboolean
 in_domains (const char *name, char **domains)
 {
   for (guint d = 0; name != NULL && domains[d] != NULL; d++)
-    if (matches (name, domains[d]))
+    if (tr_name_matches (name, domains[d]))
       return TRUE;
   return FALSE;
 }

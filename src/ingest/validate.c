@@ -131,7 +131,8 @@ parse_filename (const char *filename, char **begin, char **end)
   return *begin != NULL && *end != NULL;
 }
 
-/* fix_text - make *@value valid UTF-8 and at most @max bytes, cut at a character boundary */
+/* fix_text - *@value (valid UTF-8, as decode.c makes it) cut to at most @max bytes, at a
+ * character boundary */
 static void
 fix_text (TrReport *report, char **value, const char *name, gsize max)
 {
@@ -139,14 +140,6 @@ fix_text (TrReport *report, char **value, const char *name, gsize max)
 
   if (*value == NULL)
     return;
-  if (!g_utf8_validate (*value, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (*value, -1);
-
-      g_free (*value);
-      *value = valid;
-      tr_report_warn (report, "utf8-repaired", "%s is not valid UTF-8, repaired", name);
-    }
   len = strlen (*value);
   if (len > max)
     {
@@ -242,7 +235,7 @@ compute_reporter_key (const TrReport *report, const TrMailInfo *info)
   return g_strdup ("unknown");
 }
 
-/* fix_texts - every text value of @report made valid UTF-8 and cut to @max bytes */
+/* fix_texts - every text value of @report cut to @max bytes */
 static void
 fix_texts (TrReport *report, gsize max)
 {

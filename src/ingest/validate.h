@@ -17,7 +17,8 @@
  * (TR_COUNT_MAX, TR_REPORT_COUNT_MAX), the reporter key for dedup, a synthesised
  * "sha256:<hex>" report-id when none was sent, the report day and the content fingerprint.
  * @info and @filename may be NULL; @received_at ("YYYY-MM-DDTHH:MM:SSZ") NULL means now.
- * Deviations are added to report->warnings.
+ * Deviations are added to report->warnings.  Its text values must be valid UTF-8, as
+ * decode.c makes them (it is the one place that repairs text, and warns).
  * Errors: TR_ERROR_DATA when nothing sensible is left to store.
  */
 gboolean tr_validate_report (TrReport *report, const TrMailInfo *info, const char *filename,

@@ -52,6 +52,7 @@ typedef struct
   guint n_columns;
   GPtrArray *cells;
   guint *widths;
+  gboolean *dropped; /* left out to fit the width */
   gboolean measured; /* widths fixed by the first batch */
   guint n_rows;      /* rows added so far */
   guint width;       /* to fit, or 0 */
@@ -164,6 +165,7 @@ table_new (const TrColumn *columns, guint n_columns, guint width, guint indent)
   table->n_columns = n_columns;
   table->cells = g_ptr_array_new_with_free_func (g_free);
   table->widths = g_new0 (guint, n_columns);
+  table->dropped = g_new0 (gboolean, n_columns);
   table->width = width > indent ? width - indent : width;
   table->indent = indent;
   return table;
@@ -176,6 +178,7 @@ table_free (Table *table)
     return;
   g_ptr_array_unref (table->cells);
   g_free (table->widths);
+  g_free (table->dropped);
   g_free (table);
 }
 
@@ -196,8 +199,76 @@ cell (const Table *table, guint row, guint column)
   return g_ptr_array_index (table->cells, row * table->n_columns + column);
 }
 
-/* measure - the column widths of the buffered rows (and the titles), fitted to the width by
- * shrinking the widest text column until it fits or all are at the minimum */
+/* shown - whether column @c is printed */
+static gboolean
+shown (const Table *table, guint c)
+{
+  return !table->columns[c].text_hidden && !table->dropped[c];
+}
+
+/* total_width - the width of a line of the shown columns */
+static guint
+total_width (const Table *table)
+{
+  guint total = 0;
+
+  for (guint c = 0; c < table->n_columns; c++)
+    if (shown (table, c))
+      total += table->widths[c] + (total > 0 ? strlen (TEXT_GAP) : 0);
+  return total;
+}
+
+/* shrink - cut the widest shown column of @fit (not a number) until the line fits or all of
+ * them are at the minimum */
+static void
+shrink (Table *table, TrColumnFit fit)
+{
+  for (;;)
+    {
+      guint total = total_width (table), widest = G_MAXUINT;
+
+      for (guint c = 0; c < table->n_columns; c++)
+        if (shown (table, c) && table->columns[c].fit == fit
+            && table->columns[c].kind != TR_COLUMN_NUMBER && table->widths[c] > TEXT_MIN_WIDTH
+            && (widest == G_MAXUINT || table->widths[c] > table->widths[widest]))
+          widest = c;
+      if (total <= table->width || widest == G_MAXUINT)
+        return;
+      table->widths[widest]
+          = MAX (TEXT_MIN_WIDTH,
+                 table->widths[widest] - MIN (total - table->width, table->widths[widest]));
+    }
+}
+
+/* drop_low - leave out low columns, the last first, until the line fits */
+static void
+drop_low (Table *table)
+{
+  for (guint c = table->n_columns; c-- > 0 && total_width (table) > table->width;)
+    if (shown (table, c) && table->columns[c].fit == TR_FIT_LOW)
+      table->dropped[c] = TRUE;
+}
+
+/* fit_normal - cut the normal columns; when even their minimum does not fit, leave them out, the
+ * last first, giving the others back their width (@natural) each time */
+static void
+fit_normal (Table *table, const guint *natural)
+{
+  shrink (table, TR_FIT_NORMAL);
+  for (guint c = table->n_columns; c-- > 0 && total_width (table) > table->width;)
+    if (shown (table, c) && table->columns[c].fit == TR_FIT_NORMAL)
+      {
+        table->dropped[c] = TRUE;
+        for (guint k = 0; k < table->n_columns; k++)
+          if (table->columns[k].fit == TR_FIT_NORMAL)
+            table->widths[k] = natural[k];
+        shrink (table, TR_FIT_NORMAL);
+      }
+}
+
+/* measure - the column widths of the buffered rows (and the titles), then fitted to the width:
+ * low columns are cut, then left out; then normal ones are cut, and left out when even that is
+ * not enough; key columns and numbers are never cut (a line of them alone may be wider) */
 static void
 measure (Table *table)
 {
@@ -211,27 +282,15 @@ measure (Table *table)
         w = MAX (w, cell (table, r, c) ? tr_escape_text_width (cell (table, r, c)) : 1);
       table->widths[c] = w;
     }
-  for (;;)
-    {
-      guint total = 0, widest = G_MAXUINT;
+  if (table->width == 0 || total_width (table) <= table->width)
+    return;
+  {
+    g_autofree guint *natural = g_memdup2 (table->widths, table->n_columns * sizeof (guint));
 
-      if (table->width == 0)
-        break;
-      for (guint c = 0; c < table->n_columns; c++)
-        {
-          if (table->columns[c].text_hidden)
-            continue;
-          total += table->widths[c] + (total > 0 ? strlen (TEXT_GAP) : 0);
-          if (table->columns[c].kind != TR_COLUMN_NUMBER && table->widths[c] > TEXT_MIN_WIDTH
-              && (widest == G_MAXUINT || table->widths[c] > table->widths[widest]))
-            widest = c;
-        }
-      if (total <= table->width || widest == G_MAXUINT)
-        break;
-      table->widths[widest]
-          = MAX (TEXT_MIN_WIDTH,
-                 table->widths[widest] - MIN (total - table->width, table->widths[widest]));
-    }
+    shrink (table, TR_FIT_LOW);
+    drop_low (table);
+    fit_normal (table, natural);
+  }
 }
 
 /* append_cut - append @value cut to @width columns, with "~" where it was cut */
@@ -275,14 +334,14 @@ print_table_line (const Table *table, FILE *out, const char *const *values)
   guint last_shown = 0;
 
   for (guint c = 0; c < table->n_columns; c++)
-    if (!table->columns[c].text_hidden)
+    if (shown (table, c))
       last_shown = c;
   for (guint c = 0; c < table->n_columns; c++)
     {
       const char *value = values[c] ? values[c] : "-";
       guint w;
 
-      if (table->columns[c].text_hidden)
+      if (!shown (table, c))
         continue;
       w = tr_escape_text_width (value);
       if (s->len > 0)
@@ -332,7 +391,20 @@ table_flush (Table *table, FILE *out)
 
 static void print_block (TrPrinter *printer, const Node *map, guint indent);
 
-/* is_flat - whether @node fits on its title's line: a scalar, or a list of scalars */
+/* is_small_map - a map of a few scalars, such as (name, count): one item of an inline list */
+static gboolean
+is_small_map (const Node *node)
+{
+  if (node->kind != NODE_MAP || node->children->len > 3)
+    return FALSE;
+  for (guint i = 0; i < node->children->len; i++)
+    if (((const Node *) g_ptr_array_index (node->children, i))->kind != NODE_SCALAR)
+      return FALSE;
+  return TRUE;
+}
+
+/* is_flat - whether @node fits on its title's line: a scalar, or a list of scalars or of small
+ * maps ("mx1.example.com 8, mx2.example.com 2") */
 static gboolean
 is_flat (const Node *node)
 {
@@ -341,8 +413,12 @@ is_flat (const Node *node)
   if (node->kind != NODE_LIST)
     return FALSE;
   for (guint i = 0; i < node->children->len; i++)
-    if (((const Node *) g_ptr_array_index (node->children, i))->kind != NODE_SCALAR)
-      return FALSE;
+    {
+      const Node *item = g_ptr_array_index (node->children, i);
+
+      if (item->kind != NODE_SCALAR && !is_small_map (item))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -519,6 +595,30 @@ text_begin_row (TrPrinter *printer)
   open_node (printer, NODE_MAP);
 }
 
+/* print_notes - the notes after the top table, and which of its columns were left out to fit:
+ * for a person at a terminal, not for a script that reads the table */
+static void
+print_notes (TrPrinter *printer)
+{
+  Text *t = text (printer);
+  g_autoptr (GString) dropped = g_string_new (NULL);
+
+  if (!printer->terminal || t->top == NULL || t->top->n_rows == 0)
+    return;
+  for (guint c = 0; c < t->top->n_columns; c++)
+    if (t->top->dropped[c])
+      g_string_append_printf (dropped, "%s%s", dropped->len > 0 ? ", " : "",
+                              t->top->columns[c].title);
+  if (dropped->len > 0)
+    g_ptr_array_insert (
+        t->notes, 0,
+        g_strdup_printf ("Left out to fit the terminal: %s (--wide shows them).", dropped->str));
+  if (t->notes->len > 0)
+    fputc ('\n', printer->out);
+  for (guint i = 0; i < t->notes->len; i++)
+    fprintf (printer->out, "%s\n", (const char *) g_ptr_array_index (t->notes, i));
+}
+
 /* end_top_row - a row of the top table: printed as a block, or kept for the next batch */
 static void
 end_top_row (TrPrinter *printer, Node *row)
@@ -550,10 +650,7 @@ text_end (TrPrinter *printer)
     {
       if (t->root->children->len > 0)
         print_block (printer, t->root, 0);
-      if (t->top != NULL && t->top->n_rows > 0 && t->notes->len > 0)
-        fputc ('\n', printer->out);
-      for (guint i = 0; t->top != NULL && t->top->n_rows > 0 && i < t->notes->len; i++)
-        fprintf (printer->out, "%s\n", (const char *) g_ptr_array_index (t->notes, i));
+      print_notes (printer);
       return;
     }
   if (t->in_top && top->kind == TR_FRAME_TABLE && tr_printer_depth (printer) == 2)

@@ -72,6 +72,8 @@ struct _TrPrinter
   gpointer state; /* the class's */
   FILE *out;
   guint width;        /* text: the terminal width to fit, 0 for none */
+  gboolean terminal;  /* the output is a terminal: a person reads it */
+  guint rows;         /* rows of the top table begun */
   gboolean vertical;  /* text: blocks instead of a table */
   gboolean csv_guard; /* csv: neutralise cells a spreadsheet would evaluate */
   GArray *frames;     /* of TrFrame: what is open, the document first */

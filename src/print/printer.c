@@ -22,12 +22,18 @@ static const struct
   { "csv-exact", &tr_print_csv_class, FALSE },
 };
 
+const char *
+tr_printer_format_name (guint i)
+{
+  return i < G_N_ELEMENTS (formats) ? formats[i].name : NULL;
+}
+
 /* tr_printer_new - a printer of the format @name */
 TrPrinter *
 tr_printer_new (const char *name, FILE *out, guint width, GError **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_strcmp0 (name, formats[i].name) == 0)
+    if (name != NULL && g_ascii_strcasecmp (name, formats[i].name) == 0)
       {
         TrPrinter *printer = g_new0 (TrPrinter, 1);
 
@@ -35,6 +41,7 @@ tr_printer_new (const char *name, FILE *out, guint width, GError **error)
         printer->csv_guard = formats[i].csv_guard;
         printer->out = out;
         printer->width = width;
+        printer->terminal = isatty (fileno (out));
         printer->frames = g_array_new (FALSE, TRUE, sizeof (TrFrame));
         printer->klass->init (printer);
         return printer;
@@ -82,6 +89,24 @@ void
 tr_printer_set_vertical (TrPrinter *printer, gboolean vertical)
 {
   printer->vertical = vertical;
+}
+
+void
+tr_printer_set_width (TrPrinter *printer, guint width)
+{
+  printer->width = width;
+}
+
+gboolean
+tr_printer_is_flat (TrPrinter *printer)
+{
+  return printer->klass == &tr_print_csv_class;
+}
+
+guint
+tr_printer_rows (TrPrinter *printer)
+{
+  return printer->rows;
 }
 
 TrFrame *
@@ -262,6 +287,8 @@ tr_printer_field (TrPrinter *printer)
   if (top->kind == TR_FRAME_TABLE)
     {
       printer->klass->begin_row (printer);
+      if (tr_printer_depth (printer) == 2)
+        printer->rows++;
       top->n_items++;
       push (printer, TR_FRAME_ROW, top->columns, top->n_columns);
       top = tr_printer_top (printer);

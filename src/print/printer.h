@@ -7,7 +7,7 @@
  * and bidi characters so that one value stays on its line (doc/design.md, "Escaping"), JSON
  * escapes what JSON must, CSV quotes (RFC 4180, CRLF) and guards formulas.
  *
- * JSON (version TR_PRINTER_JSON_VERSION): {"version":1,"kind":"KIND","rows":[{...},...]}, one
+ * JSON (version TR_PRINTER_JSON_VERSION): {"version":2,"kind":"KIND","rows":[{...},...]}, one
  * member per column, NULL as null, one row per line.  CSV prints the tables only: a header of
  * the column names, then one line per row; a nested value is one cell (its text form, or JSON
  * for TR_COLUMN_NESTED).  Text prints a table aligned to the terminal width, or as "Title: value"
@@ -18,7 +18,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-#define TR_PRINTER_JSON_VERSION 1
+#define TR_PRINTER_JSON_VERSION 2
 
 typedef enum
 {
@@ -28,12 +28,23 @@ typedef enum
   TR_COLUMN_NESTED, /* a map, list or table: a block in text, a JSON cell in CSV */
 } TrColumnKind;
 
+/* How a text table that is too wide for the terminal treats a column: key columns (the day, the
+ * domain, the result type) are never cut; normal ones are cut (with "~"); low ones are cut
+ * first and then left out (a note says which).  Numbers are never cut. */
+typedef enum
+{
+  TR_FIT_NORMAL,
+  TR_FIT_KEY,
+  TR_FIT_LOW,
+} TrColumnFit;
+
 typedef struct
 {
   const char *name;  /* JSON member, CSV header */
   const char *title; /* text header */
   TrColumnKind kind;
   gboolean text_hidden; /* left out of text (still in JSON and CSV) */
+  TrColumnFit fit;
 } TrColumn;
 
 typedef struct _TrPrinter TrPrinter;
@@ -43,6 +54,8 @@ typedef struct _TrPrinter TrPrinter;
 TrPrinter *tr_printer_new (const char *name, FILE *out, guint width, GError **error);
 /* TR_PRINTER_FORMATS - the names, for help texts */
 #define TR_PRINTER_FORMATS "text (default), json, csv, csv-exact"
+/* tr_printer_format_name - the name of the @i-th format, NULL past the last (completion) */
+const char *tr_printer_format_name (guint i);
 /* tr_printer_terminal_width - the width of stdout if it is a terminal ($COLUMNS, else the
  * TIOCGWINSZ size), else 0 */
 guint tr_printer_terminal_width (void);
@@ -53,6 +66,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrPrinter, tr_printer_free)
 gboolean tr_printer_for_people (TrPrinter *printer);
 /* tr_printer_set_vertical - text: the rows of the top table as "Title: value" blocks */
 void tr_printer_set_vertical (TrPrinter *printer, gboolean vertical);
+/* tr_printer_set_width - text: the width to fit (0: none, as --wide asks) */
+void tr_printer_set_width (TrPrinter *printer, guint width);
+/* tr_printer_is_flat - whether the format has rows of cells only (CSV), so that a listing that
+ * nests a list in a row should rather print a row per item */
+gboolean tr_printer_is_flat (TrPrinter *printer);
+/* tr_printer_rows - the rows of the top table printed so far */
+guint tr_printer_rows (TrPrinter *printer);
 
 /* --- the document ------------------------------------------------------------------------- */
 
@@ -61,7 +81,8 @@ void tr_printer_begin (TrPrinter *printer, const char *kind);
 /* tr_printer_begin_listing - begin the document @kind and its table "rows" */
 void tr_printer_begin_listing (TrPrinter *printer, const char *kind, const TrColumn *columns,
                                guint n_columns);
-/* tr_printer_note - a line printed after the document in text only (when a table had rows) */
+/* tr_printer_note - a line printed after the document in text only, when the output is a
+ * terminal (a person reads it) and a table had rows */
 void tr_printer_note (TrPrinter *printer, const char *text);
 /* tr_printer_end - close what is open, end the document and flush; FALSE with
  * TR_ERROR_TEMPORARY if writing failed (e.g. a full disk; a closed pipe is not an error) */

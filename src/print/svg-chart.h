@@ -46,10 +46,10 @@
  * (counts: the last ones are summed as "other"; rates: the rest are left out), TR_CHART_MAX_ROWS
  * grid rows (the last ones summed as one row) and TR_CHART_MAX_ITEMS top bars; labels are cut to
  * TR_CHART_MAX_LABEL characters.  <desc> says when a bound applied.  Measured (test-svg-chart
- * /svg-chart/bounds, doc/charts.md): 366 days x 30 series, 63 KiB as stacked bars, 38 KiB as
- * lines; 1,000 grid rows x 366 days, 9 KiB; the worst grid (every cell a new level), 503 KiB;
- * no chart can reach 1 MiB.  A year of 2 series and a rate is 24 KB (6.5 KB in 53 weekly
- * columns, max_columns = 53) and takes 0.23 ms.
+ * /svg-chart/bounds, doc/design.md "Charts"): 366 days x 30 series, 63 KiB as stacked bars,
+ * 38 KiB as lines; 1,000 grid rows x 366 days, 9 KiB; the worst grid (every cell a new
+ * level), 503 KiB; no chart can reach 1 MiB.  A year of 2 series and a rate is 24 KB (6.5 KB
+ * in 53 weekly columns, max_columns = 53) and takes 0.23 ms.
  *
  * Numbers: counts from 0 to G_MAXINT64, summed without overflow (saturating); rates and other
  * values are doubles; a negative count, or a NaN or infinite value, is missing and drawn as a

@@ -185,3 +185,99 @@ tr_explain_notes (TrPrinter *printer, const char *const *result_types)
       tr_printer_note (printer, note);
     }
 }
+
+/* distance - the edit distance of @a and @b (both short), at most @cap + 1 */
+static guint
+distance (const char *a, const char *b, guint cap)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+
+  if (la > 64 || lb > 64)
+    return cap + 1;
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diagonal = row[0];
+
+      row[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint above = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + cost);
+          diagonal = above;
+        }
+    }
+  return MIN (row[lb], cap + 1);
+}
+
+/* tr_explain_suggest - the known type @result_type is probably a typo of, or NULL */
+const char *
+tr_explain_suggest (const char *result_type)
+{
+  const char *best = NULL;
+  guint best_distance = 4; /* three edits at most */
+
+  if (tr_explain_lookup (result_type)->result_type != NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (explanations); i++)
+    {
+      guint d = distance (result_type, explanations[i].result_type, best_distance);
+
+      if (d < best_distance)
+        {
+          best_distance = d;
+          best = explanations[i].result_type;
+        }
+    }
+  return best;
+}
+
+/* is_plain_host - a host name that is safe to paste into a shell command */
+static gboolean
+is_plain_host (const char *name)
+{
+  if (name == NULL || *name == '\0' || *name == '-' || *name == '.' || strlen (name) > 253)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* replace_word - @text with the placeholder @word (a whole word) replaced by @value */
+static char *
+replace_word (const char *text, const char *word, const char *value)
+{
+  GString *s = g_string_new (NULL);
+  gsize n = strlen (word);
+
+  for (const char *p = text; *p != '\0';)
+    {
+      gboolean before = p == text || !(g_ascii_isalnum (p[-1]) || p[-1] == '_');
+
+      if (before && strncmp (p, word, n) == 0 && !(g_ascii_isalnum (p[n]) || p[n] == '_'))
+        {
+          g_string_append (s, value);
+          p += n;
+        }
+      else
+        g_string_append_c (s, *p++);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* tr_explain_fill - @commands with MX and DOMAIN replaced by @mx and @domain, each only when it
+ * is a plain host name (a name from a report is never pasted into a shell otherwise) */
+char *
+tr_explain_fill (const char *commands, const char *mx, const char *domain)
+{
+  g_autofree char *with_mx
+      = is_plain_host (mx) ? replace_word (commands, "MX", mx) : g_strdup (commands);
+
+  return is_plain_host (domain) ? replace_word (with_mx, "DOMAIN", domain)
+                                : g_steal_pointer (&with_mx);
+}

@@ -727,12 +727,13 @@ read_rows (TrStore *store, Reader *rd, const char *lookback_day, GError **error)
 {
   const TrHealthQuery *q = rd->query;
   TrQueryFilter filter = TR_QUERY_FILTER_INIT;
-  g_autofree char *since = g_strconcat (q->since_day, "T00:00:00Z", NULL);
+  TrRejectedFilter rejected = TR_REJECTED_FILTER_INIT;
   g_autofree char *before = day_add (lookback_day, -1);
 
   filter.domains = q->domains;
   filter.authenticated = q->authenticated;
   filter.since_day = (char *) q->since_day;
+  rejected.since_day = (char *) q->since_day; /* first kept since the window began */
   if (!tr_store_info (store, &rd->health->info, error)
       || !read_coverage (store, rd, lookback_day, q->domains, error)
       || !read_unseen (store, rd, error)
@@ -740,7 +741,7 @@ read_rows (TrStore *store, Reader *rd, const char *lookback_day, GError **error)
     return FALSE;
   flush_report (rd);
   if (!read_history_types (store, rd, error) || !read_policies (store, rd, error)
-      || !tr_store_each_rejected (store, since, on_rejected, rd, error))
+      || !tr_store_each_rejected (store, &rejected, on_rejected, rd, error))
     return FALSE;
   /* metrics: the sessions ever; those since lookback_day were counted by on_coverage */
   filter.since_day = NULL;

@@ -16,45 +16,18 @@
 /* TYPES_EXPLAINED - result types explained after a failure listing, at most */
 #define TYPES_EXPLAINED 64
 
-/* tr_query_check_value - reject values that cannot match anything stored (or are garbage) */
-gboolean
-tr_query_check_value (const char *option, const char *value, gboolean host_name, GError **error)
-{
-  gsize len = strlen (value);
-  gboolean ok = len > 0 && len <= 1024 && g_utf8_validate (value, -1, NULL);
-
-  for (const char *p = value; ok && *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-      if (host_name)
-        ok = g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '*';
-      else
-        ok = c >= 0x20 && c != 0x7f;
-    }
-  if (host_name && !ok && strcmp (value, "(none)") == 0)
-    ok = TRUE;
-  if (!ok)
-    {
-      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "%s: expected %s, not \"%s\"", option,
-                   host_name ? "a domain name such as example.com" : "a non-empty printable value",
-                   value);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static const TrColumn failure_columns[] = {
-  { "day", "DAY", TR_COLUMN_TEXT, FALSE },
-  { "reporter", "REPORTER", TR_COLUMN_TEXT, FALSE },
-  { "policy_domain", "POLICY DOMAIN", TR_COLUMN_TEXT, FALSE },
-  { "policy_type", "POLICY", TR_COLUMN_TEXT, FALSE },
-  { "result_type", "RESULT TYPE", TR_COLUMN_TEXT, FALSE },
-  { "sending_mta_ip", "SENDING MTA", TR_COLUMN_TEXT, FALSE },
-  { "receiving_mx_hostname", "RECEIVING MX", TR_COLUMN_TEXT, FALSE },
-  { "receiving_ip", "RECEIVING IP", TR_COLUMN_TEXT, FALSE },
-  { "failed_session_count", "COUNT", TR_COLUMN_NUMBER, FALSE },
-  { "report_row", "ROW", TR_COLUMN_NUMBER, FALSE },
-  { "failure_reason_code", "REASON", TR_COLUMN_LONG, FALSE },
+  { "day", "DAY", TR_COLUMN_TEXT, FALSE, TR_FIT_KEY },
+  { "reporter", "REPORTER", TR_COLUMN_TEXT, FALSE, TR_FIT_NORMAL },
+  { "policy_domain", "POLICY DOMAIN", TR_COLUMN_TEXT, FALSE, TR_FIT_KEY },
+  { "policy_type", "POLICY", TR_COLUMN_TEXT, FALSE, TR_FIT_LOW },
+  { "result_type", "RESULT TYPE", TR_COLUMN_TEXT, FALSE, TR_FIT_KEY },
+  { "sending_mta_ip", "SENDING MTA", TR_COLUMN_TEXT, FALSE, TR_FIT_NORMAL },
+  { "receiving_mx_hostname", "RECEIVING MX", TR_COLUMN_TEXT, FALSE, TR_FIT_NORMAL },
+  { "receiving_ip", "RECEIVING IP", TR_COLUMN_TEXT, FALSE, TR_FIT_LOW },
+  { "failed_session_count", "COUNT", TR_COLUMN_NUMBER, FALSE, TR_FIT_KEY },
+  { "report_row", "ROW", TR_COLUMN_NUMBER, FALSE, TR_FIT_LOW },
+  { "failure_reason_code", "REASON", TR_COLUMN_LONG, FALSE, TR_FIT_LOW },
   { "receiving_mx_helo", "HELO", TR_COLUMN_LONG, TRUE },
   { "additional_information", "ADDITIONAL INFORMATION", TR_COLUMN_LONG, TRUE },
   { "report_id", "REPORT-ID", TR_COLUMN_LONG, TRUE },
@@ -121,38 +94,19 @@ tr_query_failures (TrStore *store, const TrQueryFilter *filter, TrPrinter *print
   return tr_printer_end (printer, error);
 }
 
-/* tr_query_check_warnings - known warning codes only */
-gboolean
-tr_query_check_warnings (char **codes, GError **error)
-{
-  for (guint i = 0; codes != NULL && codes[i] != NULL; i++)
-    if (!tr_warning_code_known (codes[i]))
-      {
-        g_autoptr (GString) known = g_string_new (NULL);
-
-        for (guint k = 0; tr_warning_codes[k].code != NULL; k++)
-          g_string_append_printf (known, "%s%s", k > 0 ? ", " : "", tr_warning_codes[k].code);
-        g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
-                     "--warning: \"%s\" is not a warning code; the codes are %s", codes[i],
-                     known->str);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 static const TrColumn report_columns[] = {
-  { "report_row", "ROW", TR_COLUMN_NUMBER },
-  { "day", "DAY", TR_COLUMN_TEXT },
-  { "reporter", "REPORTER", TR_COLUMN_TEXT },
-  { "start_datetime", "START", TR_COLUMN_TEXT },
-  { "end_datetime", "END", TR_COLUMN_TEXT },
-  { "successful", "SUCCESSFUL", TR_COLUMN_NUMBER },
-  { "failed", "FAILED", TR_COLUMN_NUMBER },
-  { "deliveries", "DELIVERIES", TR_COLUMN_NUMBER },
-  { "conflicts", "CONFLICTS", TR_COLUMN_NUMBER },
-  { "warnings", "WARNINGS", TR_COLUMN_NUMBER },
-  { "policy_domains", "POLICY DOMAINS", TR_COLUMN_TEXT },
-  { "report_id", "REPORT-ID", TR_COLUMN_LONG },
+  { "report_row", "ROW", TR_COLUMN_NUMBER, FALSE, TR_FIT_KEY },
+  { "day", "DAY", TR_COLUMN_TEXT, FALSE, TR_FIT_KEY },
+  { "reporter", "REPORTER", TR_COLUMN_TEXT, FALSE, TR_FIT_KEY },
+  { "start_datetime", "START", TR_COLUMN_TEXT, FALSE, TR_FIT_LOW },
+  { "end_datetime", "END", TR_COLUMN_TEXT, FALSE, TR_FIT_LOW },
+  { "successful", "SUCCESSFUL", TR_COLUMN_NUMBER, FALSE, TR_FIT_KEY },
+  { "failed", "FAILED", TR_COLUMN_NUMBER, FALSE, TR_FIT_KEY },
+  { "deliveries", "DELIVERIES", TR_COLUMN_NUMBER, FALSE, TR_FIT_LOW },
+  { "conflicts", "CONFLICTS", TR_COLUMN_NUMBER, FALSE, TR_FIT_NORMAL },
+  { "warnings", "WARNINGS", TR_COLUMN_NUMBER, FALSE, TR_FIT_LOW },
+  { "policy_domains", "POLICY DOMAINS", TR_COLUMN_TEXT, FALSE, TR_FIT_NORMAL },
+  { "report_id", "REPORT-ID", TR_COLUMN_LONG, FALSE, TR_FIT_LOW },
 };
 
 /* One report of the listing, with its sessions counted. */

@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "error.h"
-#include "explain.h"
-#include "query.h"
+#include "summary-private.h"
+#include "timespec.h"
+
+/* FILL_MAX - days without a report are listed (as such) only up to this many rows in all */
+#define FILL_MAX 100000
 
 static const char *const group_names[TR_N_GROUPS] = {
   [TR_GROUP_DAY] = "day",
@@ -21,6 +24,12 @@ static const char *const group_names[TR_N_GROUPS] = {
   [TR_GROUP_RESULT_TYPE] = "result-type",
   [TR_GROUP_MX] = "mx",
 };
+
+const char *
+tr_query_group_name (guint group)
+{
+  return group < TR_N_GROUPS ? group_names[group] : NULL;
+}
 
 /* tr_query_parse_group - a --by value */
 gboolean
@@ -37,35 +46,17 @@ tr_query_parse_group (const char *name, TrGroup *group, GError **error)
   return FALSE;
 }
 
-static const TrColumn group_output[TR_N_GROUPS] = {
-  [TR_GROUP_DAY] = { "day", "DAY", TR_COLUMN_TEXT, FALSE },
-  [TR_GROUP_DOMAIN] = { "policy_domain", "POLICY DOMAIN", TR_COLUMN_TEXT, FALSE },
-  [TR_GROUP_REPORTER] = { "reporter", "REPORTER", TR_COLUMN_TEXT, FALSE },
-  [TR_GROUP_RESULT_TYPE] = { "result_type", "RESULT TYPE", TR_COLUMN_TEXT, FALSE },
-  [TR_GROUP_MX] = { "receiving_mx", "RECEIVING MX", TR_COLUMN_TEXT, FALSE },
-};
-
-/* One group of the summary: its values, its sessions, its result types. */
-typedef struct
-{
-  char **values; /* n_groups strings */
-  gint64 successful;
-  gint64 failed;
-  gboolean has_successful;
-  GHashTable *reports;     /* report row (gint64 *) set, when reports must be told apart */
-  gint64 n_reports;        /* when every row is another report */
-  GHashTable *type_counts; /* result type -> gint64 * */
-  gint64 warnings;         /* of its reports (when grouped by reporter) */
-} Group;
-
 static void
 group_free (gpointer data)
 {
-  Group *g = data;
+  TrSummaryGroup *g = data;
 
   g_strfreev (g->values);
   g_clear_pointer (&g->reports, g_hash_table_unref);
   g_hash_table_unref (g->type_counts);
+  g_clear_pointer (&g->days, g_hash_table_unref);
+  g_free (g->first_day);
+  g_free (g->last_day);
   g_free (g);
 }
 
@@ -82,14 +73,13 @@ typedef struct
 
 typedef struct
 {
+  TrSummaryResult result; /* groups, flags, and the groups in order */
   const TrGroup *groups;
   guint n_groups;
-  gboolean with_warnings; /* grouped by reporter (and day) only: the warnings column */
-  gboolean per_detail;    /* groups by result type or MX, or filtered by them */
-  gboolean count_rows;    /* every session row of a group is another report (domain grouped) */
-  GHashTable *map;        /* key -> Group */
-  GPtrArray *order;       /* of Group, in the order the groups were first seen */
-  GString *key;           /* scratch for find_group */
+  gboolean per_detail; /* groups by result type or MX, or filtered by them */
+  gboolean count_rows; /* every session row of a group is another report (domain grouped) */
+  GHashTable *map;     /* key -> TrSummaryGroup */
+  GString *key;        /* scratch for find_group */
   /* the report being summed */
   gint64 report_row;
   char *day;
@@ -112,31 +102,52 @@ group_key (Summary *sum, char **values)
 }
 
 /* find_group - the group of @values (n_groups strings), created if new */
-static Group *
+static TrSummaryGroup *
 find_group (Summary *sum, char **values)
 {
-  Group *g;
+  TrSummaryGroup *g;
 
   group_key (sum, values);
   g = g_hash_table_lookup (sum->map, sum->key->str);
   if (g == NULL)
     {
-      g = g_new0 (Group, 1);
+      g = g_new0 (TrSummaryGroup, 1);
       g->values = g_new0 (char *, sum->n_groups + 1);
       for (guint i = 0; i < sum->n_groups; i++)
         g->values[i] = g_strdup (values[i]);
       if (!sum->count_rows)
         g->reports = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
       g->type_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      if (sum->result.with_days)
+        g->days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_hash_table_insert (sum->map, g_strdup (sum->key->str), g);
-      g_ptr_array_add (sum->order, g);
+      g_ptr_array_add (sum->result.order, g);
     }
   return g;
 }
 
+/* count_day - @g has a report of @day */
+static void
+count_day (TrSummaryGroup *g, const char *day)
+{
+  if (g->days == NULL || day == NULL || g_hash_table_contains (g->days, day))
+    return;
+  g_hash_table_add (g->days, g_strdup (day));
+  if (g->first_day == NULL || strcmp (day, g->first_day) < 0)
+    {
+      g_free (g->first_day);
+      g->first_day = g_strdup (day);
+    }
+  if (g->last_day == NULL || strcmp (day, g->last_day) > 0)
+    {
+      g_free (g->last_day);
+      g->last_day = g_strdup (day);
+    }
+}
+
 /* count_report - @report_row is in @g */
 static void
-count_report (Summary *sum, Group *g, gint64 report_row)
+count_report (Summary *sum, TrSummaryGroup *g, gint64 report_row)
 {
   gint64 *ref;
 
@@ -152,7 +163,7 @@ count_report (Summary *sum, Group *g, gint64 report_row)
 
 /* add_count - @n more failed sessions of @type in @g */
 static void
-add_count (Group *g, const char *type, gint64 n)
+add_count (TrSummaryGroup *g, const char *type, gint64 n)
 {
   gint64 *count = g_hash_table_lookup (g->type_counts, type);
 
@@ -197,7 +208,7 @@ on_session (const TrSessionRow *row, gpointer data, GError **error)
 {
   Summary *sum = data;
   char *values[TR_N_GROUPS];
-  Group *g;
+  TrSummaryGroup *g;
 
   group_values (sum, values, row->day, row->domain, row->reporter, NULL, NULL);
   g = find_group (sum, values);
@@ -205,6 +216,7 @@ on_session (const TrSessionRow *row, gpointer data, GError **error)
   g->successful = tr_count_add (g->successful, tr_count_rule (&row->successful));
   g->failed = tr_count_add (g->failed, tr_count_rule (&row->failed));
   count_report (sum, g, row->report_row);
+  count_day (g, row->day);
   return TRUE;
 }
 
@@ -214,7 +226,7 @@ static void
 flush_report (Summary *sum)
 {
   const char *last_domain = NULL;
-  Group *g = NULL;
+  TrSummaryGroup *g = NULL;
 
   if (sum->day == NULL)
     return;
@@ -236,6 +248,7 @@ flush_report (Summary *sum)
         {
           g->failed = tr_count_add (g->failed, failed);
           count_report (sum, g, sum->report_row);
+          count_day (g, sum->day);
         }
     }
   g_hash_table_remove_all (sum->details);
@@ -328,7 +341,7 @@ on_report_warnings (const TrReportRow *row, gpointer data, GError **error)
 {
   Summary *sum = data;
   char *values[TR_N_GROUPS];
-  Group *g;
+  TrSummaryGroup *g;
 
   group_values (sum, values, row->day, NULL, row->reporter, NULL, NULL);
   group_key (sum, values);
@@ -348,156 +361,129 @@ count_warnings (TrStore *store, Summary *sum, const TrQueryFilter *filter, GErro
   return tr_store_each_report (store, &all, on_report_warnings, sum, error);
 }
 
-static const Summary *sort_summary; /* for compare_groups */
+static const TrSummaryResult *sort_groups; /* for compare_groups */
 
 /* compare_groups - by day (newest first), else most failed first; then by the values */
 static int
 compare_groups (gconstpointer a, gconstpointer b)
 {
-  const Group *x = *(const Group *const *) a, *y = *(const Group *const *) b;
+  const TrSummaryGroup *x = *(const TrSummaryGroup *const *) a,
+                       *y = *(const TrSummaryGroup *const *) b;
   gboolean has_day = FALSE;
 
-  for (guint i = 0; i < sort_summary->n_groups; i++)
-    has_day |= sort_summary->groups[i] == TR_GROUP_DAY;
+  for (guint i = 0; i < sort_groups->n_groups; i++)
+    has_day |= sort_groups->groups[i] == TR_GROUP_DAY;
   if (!has_day && x->failed != y->failed)
     return x->failed > y->failed ? -1 : 1;
   if (!has_day && x->successful != y->successful)
     return x->successful > y->successful ? -1 : 1;
-  for (guint i = 0; i < sort_summary->n_groups; i++)
+  for (guint i = 0; i < sort_groups->n_groups; i++)
     {
       int c = g_strcmp0 (x->values[i], y->values[i]);
       if (c != 0)
-        return sort_summary->groups[i] == TR_GROUP_DAY ? -c : c;
+        return sort_groups->groups[i] == TR_GROUP_DAY ? -c : c;
     }
   return 0;
 }
 
-typedef struct
-{
-  const char *name;
-  gint64 count;
-} TypeCount;
-
-#define TEXT_TYPES 3 /* result types per group in text */
-
-static int
-compare_type_counts (gconstpointer a, gconstpointer b)
-{
-  const TypeCount *x = a, *y = b;
-
-  if (x->count != y->count)
-    return x->count > y->count ? -1 : 1;
-  return strcmp (x->name, y->name);
-}
-
-/* print_types - the result types of @g, most failed sessions first; collects their names */
+/* fill_days - the days of [@first, @last] that a combination of the other groups' values has
+ * no report on, as groups of their own: a day without a report is news.  Not when grouped by
+ * result type or MX (those are days without such a failure), nor beyond FILL_MAX rows. */
 static void
-print_types (TrPrinter *printer, Group *g, GHashTable *seen)
+fill_days (Summary *sum, const char *first, const char *last)
 {
-  g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (TypeCount));
-  g_autofree const char **names = NULL;
-  g_autofree gint64 *counts = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, g->type_counts);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      TypeCount tc = { key, *(gint64 *) value };
-      g_array_append_val (list, tc);
-    }
-  g_array_sort (list, compare_type_counts);
-  if (tr_printer_for_people (printer) && list->len > TEXT_TYPES)
-    g_array_set_size (list, TEXT_TYPES); /* the most frequent ones; JSON and CSV have all */
-  names = g_new0 (const char *, list->len + 1);
-  counts = g_new0 (gint64, list->len + 1);
-  for (guint i = 0; i < list->len; i++)
-    {
-      g_hash_table_add (seen, (gpointer) g_array_index (list, TypeCount, i).name);
-      names[i] = g_array_index (list, TypeCount, i).name;
-      counts[i] = g_array_index (list, TypeCount, i).count;
-    }
-  tr_printer_field_counts (printer, "result_type", "sessions", names, counts, list->len);
-}
-
-/* print_group - one row of the summary */
-static void
-print_group (TrPrinter *printer, const Summary *sum, Group *g, GHashTable *seen)
-{
-  for (guint j = 0; j < sum->n_groups; j++)
-    tr_printer_field_str (printer, g->values[j]);
-  if (g->has_successful)
-    tr_printer_field_int (printer, g->successful);
-  else
-    tr_printer_field_null (printer);
-  tr_printer_field_int (printer, g->failed);
-  if (g->has_successful && (g->successful > 0 || g->failed > 0))
-    tr_printer_field_percent (printer,
-                              (double) g->failed / ((double) g->successful + (double) g->failed));
-  else
-    tr_printer_field_null (printer);
-  tr_printer_field_int (printer, g->reports ? g_hash_table_size (g->reports) : g->n_reports);
-  if (sum->with_warnings)
-    tr_printer_field_int (printer, g->warnings);
-  print_types (printer, g, seen);
-  tr_printer_end_row (printer);
-}
-
-/* print_summary - the sorted groups, then the explanations of their result types */
-static gboolean
-print_summary (Summary *sum, const TrQueryFilter *filter, TrPrinter *printer, GError **error)
-{
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  TrColumn columns[TR_N_GROUPS + 7];
-  guint n_columns = 0;
+  g_autoptr (GHashTable) combos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GDate) from = g_date_new ();
+  g_autoptr (GDate) to = g_date_new ();
+  guint day_index = G_MAXUINT, n_days, n = sum->result.order->len;
+  char *values[TR_N_GROUPS];
 
   for (guint i = 0; i < sum->n_groups; i++)
-    columns[n_columns++] = group_output[sum->groups[i]];
-  columns[n_columns++] = (TrColumn){ "successful", "SUCCESSFUL", TR_COLUMN_NUMBER, FALSE };
-  columns[n_columns++] = (TrColumn){ "failed", "FAILED", TR_COLUMN_NUMBER, FALSE };
-  columns[n_columns++] = (TrColumn){ "failure_rate", "RATE", TR_COLUMN_NUMBER, FALSE };
-  columns[n_columns++] = (TrColumn){ "reports", "REPORTS", TR_COLUMN_NUMBER, FALSE };
-  if (sum->with_warnings)
-    columns[n_columns++] = (TrColumn){ "warnings", "WARNINGS", TR_COLUMN_NUMBER, FALSE };
-  columns[n_columns++] = (TrColumn){ "result_types", "RESULT TYPES", TR_COLUMN_LONG, FALSE };
-  sort_summary = sum;
-  g_ptr_array_sort (sum->order, compare_groups);
-  sort_summary = NULL;
-  tr_printer_begin_listing (printer, "summary", columns, n_columns);
-  for (guint i = 0; i < sum->order->len && (filter->limit < 0 || i < filter->limit); i++)
-    print_group (printer, sum, g_ptr_array_index (sum->order, i), seen);
+    if (sum->groups[i] == TR_GROUP_DAY)
+      day_index = i;
+  for (guint i = 0; first == NULL && day_index != G_MAXUINT && i < n; i++) /* the earliest day */
+    {
+      const char *day
+          = ((TrSummaryGroup *) g_ptr_array_index (sum->result.order, i))->values[day_index];
+
+      if (day != NULL && (first == NULL || strcmp (day, first) < 0))
+        first = day;
+    }
+  if (day_index == G_MAXUINT || sum->per_detail || first == NULL || last == NULL)
+    return;
+  g_date_set_parse (from, first);
+  g_date_set_parse (to, last);
+  if (!g_date_valid (from) || !g_date_valid (to) || g_date_compare (from, to) > 0)
+    return;
+  n_days = (guint) g_date_days_between (from, to) + 1;
+  for (guint i = 0; i < n; i++) /* the combinations of the other values: day left out */
+    {
+      TrSummaryGroup *g = g_ptr_array_index (sum->result.order, i);
+
+      memcpy (values, g->values, sum->n_groups * sizeof *values);
+      values[day_index] = NULL;
+      group_key (sum, values);
+      if (!g_hash_table_contains (combos, sum->key->str))
+        g_hash_table_insert (combos, g_strdup (sum->key->str), g);
+    }
+  if (g_hash_table_size (combos) == 0)
+    g_hash_table_insert (combos, g_strdup (""), NULL); /* no report at all: the days alone */
+  if ((guint64) g_hash_table_size (combos) * n_days > FILL_MAX + (guint64) n)
+    return;
   {
-    g_autofree char **names = (char **) g_hash_table_get_keys_as_array (seen, NULL);
-    tr_explain_notes (printer, (const char *const *) names);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, combos);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      for (guint k = 0; k < n_days; k++)
+        {
+          g_autoptr (GDate) d = g_date_copy (from);
+          char day[16];
+          TrSummaryGroup *g;
+
+          g_date_add_days (d, k);
+          g_date_strftime (day, sizeof day, "%Y-%m-%d", d);
+          for (guint i = 0; i < sum->n_groups; i++)
+            values[i] = value ? ((TrSummaryGroup *) value)->values[i] : NULL;
+          values[day_index] = day;
+          group_key (sum, values);
+          if (g_hash_table_contains (sum->map, sum->key->str))
+            continue;
+          g = find_group (sum, values);
+          g->no_report = TRUE;
+        }
   }
-  return tr_printer_end (printer, error);
 }
 
 /* tr_query_summary - successful and failed sessions per group */
 gboolean
 tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *groups,
-                  guint n_groups, TrPrinter *printer, GError **error)
+                  guint n_groups, const char *today, TrPrinter *printer, GError **error)
 {
   Summary sum = { 0 };
   gboolean ok;
 
   g_return_val_if_fail (n_groups >= 1 && n_groups <= TR_N_GROUPS, FALSE);
-  sum.groups = groups;
-  sum.n_groups = n_groups;
+  sum.groups = sum.result.groups = groups;
+  sum.n_groups = sum.result.n_groups = n_groups;
   sum.per_detail = filter->result_types != NULL || filter->mxs != NULL;
   for (guint i = 0; i < n_groups; i++)
     {
       sum.per_detail |= groups[i] == TR_GROUP_RESULT_TYPE || groups[i] == TR_GROUP_MX;
       sum.count_rows |= groups[i] == TR_GROUP_DOMAIN;
+      sum.result.with_warnings |= groups[i] == TR_GROUP_REPORTER;
+      sum.result.with_days |= groups[i] == TR_GROUP_REPORTER;
     }
   sum.count_rows &= !sum.per_detail;
   for (guint i = 0; i < n_groups; i++)
-    sum.with_warnings |= groups[i] == TR_GROUP_REPORTER;
-  for (guint i = 0; i < n_groups; i++)
-    sum.with_warnings &= groups[i] == TR_GROUP_REPORTER || groups[i] == TR_GROUP_DAY;
-  sum.with_warnings &= !sum.per_detail;
+    {
+      sum.result.with_warnings &= groups[i] == TR_GROUP_REPORTER || groups[i] == TR_GROUP_DAY;
+      sum.result.with_days &= groups[i] != TR_GROUP_DAY;
+    }
+  sum.result.with_warnings &= !sum.per_detail;
   sum.map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, group_free);
-  sum.order = g_ptr_array_new ();
+  sum.result.order = g_ptr_array_new ();
   sum.key = g_string_new (NULL);
   sum.details = g_hash_table_new (g_str_hash, g_str_equal);
   sum.detail_list = g_array_new (FALSE, FALSE, sizeof (Detail));
@@ -506,13 +492,23 @@ tr_query_summary (TrStore *store, const TrQueryFilter *filter, const TrGroup *gr
   ok = (sum.per_detail || tr_store_each_session (store, filter, on_session, &sum, error))
        && tr_store_each_detail (store, filter, on_detail, &sum, error);
   flush_report (&sum);
-  ok = ok && (!sum.with_warnings || count_warnings (store, &sum, filter, error));
-  ok = ok && print_summary (&sum, filter, printer, error);
+  ok = ok && (!sum.result.with_warnings || count_warnings (store, &sum, filter, error));
+  if (ok)
+    {
+      fill_days (&sum, filter->since_day, filter->until_day ? filter->until_day : today);
+      sort_groups = &sum.result;
+      g_ptr_array_sort (sum.result.order, compare_groups);
+      sort_groups = NULL;
+    }
+  for (guint i = 0; ok && i < n_groups; i++)
+    if (groups[i] == TR_GROUP_REPORTER) /* a reporter whose reports fail may be in `rejected` */
+      ok = tr_query_rejected_note (store, filter->since_day, filter->until_day, printer, error);
+  ok = ok && tr_summary_print (&sum.result, filter, printer, error);
   g_hash_table_unref (sum.details);
   g_array_unref (sum.detail_list);
   g_string_chunk_free (sum.strings);
   g_string_free (sum.key, TRUE);
-  g_ptr_array_unref (sum.order);
-  g_hash_table_unref (sum.map); /* after the names in `seen` were used */
+  g_ptr_array_unref (sum.result.order);
+  g_hash_table_unref (sum.map); /* after the names in the printer's notes were used */
   return ok;
 }

@@ -26,6 +26,12 @@ typedef struct
                              GError **error);
   gboolean (*delete_rejected) (TrStore *store, gint64 id, GError **error);
   gboolean (*set_rejected_reason) (TrStore *store, gint64 id, const char *reason, GError **error);
+  gboolean (*each_rejected) (TrStore *store, const TrRejectedFilter *filter, TrRejectedFunc func,
+                             gpointer data, GError **error);
+  gboolean (*count_rejected) (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                              gint64 *kept_bytes, GError **error);
+  gboolean (*find_rejected) (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                             gboolean *found, GError **error);
   gboolean (*prune_reports) (TrStore *store, const char *before_day, gint64 limit, gboolean dry_run,
                              TrPruneCounts *counts, GError **error);
   gboolean (*prune_rejected) (TrStore *store, const char *before_day, gint64 limit,
@@ -41,6 +47,12 @@ typedef struct
   gboolean (*find_reports) (TrStore *store, const char *which, TrStoredReportFunc func,
                             gpointer data, GError **error);
   gboolean (*info) (TrStore *store, TrStoreInfo *info, GError **error);
+  gboolean (*each_name) (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                         GError **error);
+  gboolean (*each_source) (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                           gpointer data, GError **error);
+  gboolean (*each_policy) (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                           gpointer data, GError **error);
   /* the reads of the alerts (check, metrics) */
   gboolean (*begin_read) (TrStore *store, GError **error);
   void (*end_read) (TrStore *store);
@@ -50,10 +62,6 @@ typedef struct
                                     gpointer data, GError **error);
   gboolean (*each_result_type) (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
                                 gpointer data, GError **error);
-  gboolean (*each_policy) (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
-                           gpointer data, GError **error);
-  gboolean (*each_rejected) (TrStore *store, const char *since, TrRejectedFunc func, gpointer data,
-                             GError **error);
 } TrStoreBackend;
 
 struct _TrStore
@@ -62,13 +70,14 @@ struct _TrStore
   char *name; /* the database as given */
   TrStoreMode mode;
   gboolean in_transaction;
-  gboolean in_read;        /* between tr_store_begin_read and tr_store_end_read */
-  guint64 rejected_budget; /* bytes of messages `rejected` may hold */
+  gboolean in_read;          /* between tr_store_begin_read and tr_store_end_read */
+  guint64 rejected_budget;   /* bytes of messages `rejected` may hold */
+  guint64 rejected_requests; /* rows of `rejected` that came over HTTPS */
 };
 
 /* tr_store_sqlite_open - the SQLite backend (store-sqlite.c): @path is a file name */
 TrStore *tr_store_sqlite_open (const char *path, TrStoreMode mode, GError **error);
-#ifdef HAVE_LIBPQ
+#ifdef HAVE_STORE_PG
 /* tr_store_pg_open - the PostgreSQL backend (store-pg.c): @conninfo is a libpq connection
  * string */
 TrStore *tr_store_pg_open (const char *conninfo, TrStoreMode mode, GError **error);

@@ -630,6 +630,267 @@ tr_sqlite_info (TrStore *base, TrStoreInfo *info, GError **error)
   return TRUE;
 }
 
+/* tr_sqlite_each_name - the distinct names of @kind */
+gboolean
+tr_sqlite_each_name (TrStore *base, TrNameKind kind, TrNameFunc func, gpointer data, GError **error)
+{
+  static const char *const sql[] = {
+    [TR_NAME_DOMAIN] = "SELECT DISTINCT policy_domain, NULL FROM summary_sessions",
+    [TR_NAME_MX] = "SELECT DISTINCT receiving_mx, NULL FROM summary_policy_failures",
+    [TR_NAME_REPORTER]
+    = "SELECT reporter_key, organization_name FROM reports GROUP BY reporter_key,"
+      " organization_name",
+  };
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (store, sql[kind], error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = tr_sqlite_column_text (stmt, 0);
+
+      if (name != NULL && *name != '\0'
+          && !func (name, tr_sqlite_column_text (stmt, 1), data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading names", error);
+}
+
+/* tr_sqlite_each_source - the failure details one by one, report by report: the join of
+ * tr_sqlite_each_detail over the failures table itself, with the normalisation that
+ * summary_policy_failures was written with (STMT_SUMMARIZE_FAILURES), so that the sums of
+ * these rows are the summed details */
+gboolean
+tr_sqlite_each_source (TrStore *base, const TrQueryFilter *filter, TrSourceFunc func, gpointer data,
+                       GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new (
+      "SELECT s.report_ref, s.day, p.domain, s.reporter, p.policy_type,"
+      " coalesce(f.result_type, '(none)'), lower(coalesce(f.receiving_mx_hostname, '')),"
+      " coalesce(f.sending_mta_ip, ''), coalesce(f.failed_session_count, 0)"
+      " FROM (SELECT s.report_ref, min(s.report_day) AS day, min(s.reporter_key) AS reporter");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " WHERE 1");
+  add_session_filters (sql, filter);
+  g_string_append (sql, " GROUP BY +s.report_ref) s CROSS JOIN policies p CROSS JOIN failures f"
+                        " WHERE p.report_ref = s.report_ref AND f.policy_ref = p.id");
+  if (filter->domains != NULL)
+    g_string_append (sql, IN_LIST ("p.domain", ":domains"));
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrSourceRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .domain = tr_sqlite_column_text (stmt, 2),
+        .reporter = tr_sqlite_column_text (stmt, 3),
+        .klass = tr_policy_class (tr_sqlite_column_text (stmt, 4)),
+        .result_type = tr_sqlite_column_text (stmt, 5),
+        .mx = tr_sqlite_column_text (stmt, 6),
+        .sending_ip = tr_sqlite_column_text (stmt, 7),
+        .failed = sqlite3_column_int64 (stmt, 8),
+      };
+
+      if (row.day == NULL || row.domain == NULL || row.reporter == NULL)
+        continue; /* as tr_sqlite_each_detail */
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading failure details", error);
+}
+
+/* tr_sqlite_each_policy - the policies of the reports the filter selects, through their
+ * session summary rows (one per report and domain key) */
+gboolean
+tr_sqlite_each_policy (TrStore *base, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
+                       GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new (
+      "SELECT s.report_ref, s.report_day, s.policy_domain, p.policy_type, p.policy_string");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " CROSS JOIN policies p WHERE p.report_ref = s.report_ref"
+                        " AND p.domain = s.policy_domain");
+  add_session_filters (sql, filter);
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrPolicyRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .domain = tr_sqlite_column_text (stmt, 2),
+        .policy_type = tr_sqlite_column_text (stmt, 3),
+        .policy_string = tr_sqlite_column_text (stmt, 4),
+      };
+
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading policies", error);
+}
+
+/* The columns of a row of `rejected`, in the order rejected_from_row reads them: all but the
+ * message, which comes last when asked for.  length() reads only the record's header. */
+#define REJECTED_COLUMNS                                                                           \
+  "id, received_at, last_received_at, reason, message_size, length(raw_message), truncated,"       \
+  " raw_dropped, deliveries, message_id, subject, mail_from, received_via, client_address"
+#define REJECTED_RAW_COLUMN 14
+
+/* add_rejected_where - " WHERE ..." for @filter; prepare_rejected binds its values */
+static void
+add_rejected_where (GString *sql, const TrRejectedFilter *filter)
+{
+  g_string_append (sql, " WHERE 1");
+  if (filter->since_day != NULL && filter->any_delivery)
+    g_string_append (sql, " AND coalesce(last_received_at, received_at) >= :since");
+  else if (filter->since_day != NULL)
+    g_string_append (sql, " AND received_at >= :since");
+  if (filter->until_day != NULL)
+    g_string_append (sql, " AND substr(received_at, 1, 10) <= :until");
+  if (filter->reason != NULL)
+    g_string_append (sql, " AND instr(lower(reason), :reason) > 0");
+  if (filter->from != NULL)
+    g_string_append (sql, " AND instr(lower(mail_from), :from) > 0");
+}
+
+/* prepare_rejected - @sql with the values of @filter bound */
+static sqlite3_stmt *
+prepare_rejected (TrSqliteStore *store, const char *sql, const TrRejectedFilter *filter,
+                  GError **error)
+{
+  sqlite3_stmt *stmt = tr_sqlite_prepare (store, sql, error);
+  int index;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_named (stmt, ":since", filter->since_day);
+  bind_named (stmt, ":until", filter->until_day);
+  bind_named (stmt, ":reason", filter->reason);
+  bind_named (stmt, ":from", filter->from);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":below")) > 0)
+    sqlite3_bind_int64 (stmt, index, filter->below_id);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":limit")) > 0)
+    sqlite3_bind_int64 (stmt, index, filter->limit);
+  return stmt;
+}
+
+/* rejected_from_row - the columns of REJECTED_COLUMNS into @row */
+static void
+rejected_from_row (sqlite3_stmt *stmt, TrRejectedRow *row)
+{
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->received_at = tr_sqlite_dup_text (stmt, 1);
+  row->last_received_at = tr_sqlite_dup_text (stmt, 2);
+  row->reason = tr_sqlite_dup_text (stmt, 3);
+  row->message_size = (guint64) MAX (sqlite3_column_int64 (stmt, 4), 0);
+  row->kept_size = (guint64) MAX (sqlite3_column_int64 (stmt, 5), 0);
+  row->truncated = sqlite3_column_int (stmt, 6) != 0;
+  row->raw_dropped = sqlite3_column_int (stmt, 7) != 0;
+  row->deliveries = sqlite3_column_int64 (stmt, 8);
+  row->message_id = tr_sqlite_dup_text (stmt, 9);
+  row->subject = tr_sqlite_dup_text (stmt, 10);
+  row->mail_from = tr_sqlite_dup_text (stmt, 11);
+  row->received_via = tr_sqlite_dup_text (stmt, 12);
+  row->client_address = tr_sqlite_dup_text (stmt, 13);
+}
+
+/* tr_sqlite_each_rejected - the rows of `rejected` the filter selects, newest first: by id,
+ * which is the order they were kept in, so that no sort is needed */
+gboolean
+tr_sqlite_each_rejected (TrStore *base, const TrRejectedFilter *filter, TrRejectedFunc func,
+                         gpointer data, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new ("SELECT " REJECTED_COLUMNS " FROM rejected");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_rejected_where (sql, filter);
+  if (filter->below_id > 0)
+    g_string_append (sql, " AND id < :below");
+  g_string_append (sql, " ORDER BY id DESC LIMIT :limit");
+  stmt = prepare_rejected (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrRejectedRow row = { 0 };
+      gboolean go_on;
+
+      rejected_from_row (stmt, &row);
+      go_on = func (&row, data, error);
+      tr_rejected_row_clear (&row);
+      if (!go_on)
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading rejected messages", error);
+}
+
+/* tr_sqlite_count_rejected - how many rows the filter selects, and their bytes */
+gboolean
+tr_sqlite_count_rejected (TrStore *base, const TrRejectedFilter *filter, gint64 *count,
+                          gint64 *kept_bytes, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql
+      = g_string_new ("SELECT count(*), coalesce(sum(length(raw_message)), 0) FROM rejected");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_rejected_where (sql, filter);
+  stmt = prepare_rejected (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return tr_sqlite_error (store, rc, "counting rejected messages", error);
+  *count = sqlite3_column_int64 (stmt, 0);
+  *kept_bytes = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
+/* tr_sqlite_find_rejected - row @id of `rejected` (with its bytes if @with_raw) */
+gboolean
+tr_sqlite_find_rejected (TrStore *base, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                         gboolean *found, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (
+      store,
+      with_raw ? "SELECT " REJECTED_COLUMNS ", raw_message FROM rejected WHERE id = ?1"
+               : "SELECT " REJECTED_COLUMNS " FROM rejected WHERE id = ?1",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return tr_sqlite_error (store, rc, "reading a rejected message", error);
+  rejected_from_row (stmt, row);
+  if (with_raw)
+    row->raw = g_bytes_new (sqlite3_column_blob (stmt, REJECTED_RAW_COLUMN),
+                            (gsize) sqlite3_column_bytes (stmt, REJECTED_RAW_COLUMN));
+  *found = TRUE;
+  return TRUE;
+}
+
 /* tr_sqlite_begin_read - a deferred transaction: the first read takes the snapshot (WAL), which
  * the later reads share; writers go on committing to the WAL meanwhile */
 gboolean
@@ -746,70 +1007,4 @@ tr_sqlite_each_result_type (TrStore *base, const TrQueryFilter *filter, TrDetail
         return error == NULL || *error == NULL;
     }
   return read_error (store, rc, "reading result types", error);
-}
-
-/* tr_sqlite_each_policy - the policies of the reports in the window: each session summary row
- * (one report and domain key) with the policies of that key, so each policy comes once, with no
- * grouping */
-gboolean
-tr_sqlite_each_policy (TrStore *base, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
-                       GError **error)
-{
-  TrSqliteStore *store = SQLITE_STORE (base);
-  g_autoptr (GString) sql = g_string_new (
-      "SELECT s.report_ref, s.report_day, s.policy_domain, p.policy_type, p.policy_string");
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  add_sessions_from (sql, filter);
-  g_string_append (sql, " CROSS JOIN policies p WHERE p.report_ref = s.report_ref"
-                        " AND p.domain = s.policy_domain");
-  add_session_filters (sql, filter);
-  stmt = prepare (store, sql->str, filter, error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TrPolicyRow row = {
-        .report_row = sqlite3_column_int64 (stmt, 0),
-        .day = tr_sqlite_column_text (stmt, 1),
-        .domain = tr_sqlite_column_text (stmt, 2),
-        .policy_type = tr_sqlite_column_text (stmt, 3),
-        .policy_string = tr_sqlite_column_text (stmt, 4),
-      };
-
-      if (!func (&row, data, error))
-        return error == NULL || *error == NULL;
-    }
-  return read_error (store, rc, "reading policies", error);
-}
-
-/* tr_sqlite_each_rejected - newest first by id (the order they were kept), stopping at the first
- * kept before @since: no index on the time is needed, and only the columns before raw_message
- * are read (the message bytes, up to 25 MiB a row, are not) */
-gboolean
-tr_sqlite_each_rejected (TrStore *base, const char *since, TrRejectedFunc func, gpointer data,
-                         GError **error)
-{
-  TrSqliteStore *store = SQLITE_STORE (base);
-  g_autoptr (sqlite3_stmt) stmt = tr_sqlite_prepare (
-      store, "SELECT id, received_at, reason FROM rejected ORDER BY id DESC", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TrRejectedRow row = {
-        .id = sqlite3_column_int64 (stmt, 0),
-        .received_at = (char *) tr_sqlite_column_text (stmt, 1),
-        .reason = (char *) tr_sqlite_column_text (stmt, 2),
-      };
-
-      if (row.received_at == NULL || strcmp (row.received_at, since) < 0)
-        return TRUE;
-      if (!func (&row, data, error))
-        return error == NULL || *error == NULL;
-    }
-  return read_error (store, rc, "reading rejected messages", error);
 }

@@ -80,7 +80,9 @@ const char *const tr_sqlite_statements[N_STMTS] = {
   [STMT_INSERT_REJECTED]
   = "INSERT INTO rejected (received_at, last_received_at, reason, raw_message, message_size,"
     " truncated, message_id, subject, mail_from, fingerprint, raw_dropped, received_via,"
-    " client_address) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    " client_address, media_type, content_encoding, user_agent)"
+    " VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+  [STMT_REJECTED_REQUESTS] = "SELECT value FROM counters WHERE name = 'rejected_requests'",
 };
 
 /* summarize_sessions - add @policy's sessions to the summary row of its report and domain key */
@@ -453,6 +455,25 @@ find_rejected (TrSqliteStore *store, const char *fingerprint, gint64 *id, gboole
   return TRUE;
 }
 
+/* under_request_cap - whether one more row that came over HTTPS fits the cap on them */
+static gboolean
+under_request_cap (TrSqliteStore *store, gboolean *under, GError **error)
+{
+  sqlite3_stmt *stmt = tr_sqlite_statement (store, STMT_REJECTED_REQUESTS, error);
+  gint64 rows;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  rows = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return tr_sqlite_error (store, rc, "counting rejected requests", error);
+  *under = rows < 0 || (guint64) rows < store->base.rejected_requests;
+  return TRUE;
+}
+
 /* tr_sqlite_add_rejected - keep a message that yielded no usable report, once */
 gboolean
 tr_sqlite_add_rejected (TrStore *base, const TrRejectedMessage *message, const TrArrival *arrival,
@@ -470,6 +491,18 @@ tr_sqlite_add_rejected (TrStore *base, const TrRejectedMessage *message, const T
     return FALSE;
   if (id != 0)
     return repeat_rejected (store, id, dropped, message, arrival, count_repeat, outcome, error);
+  if (g_strcmp0 (arrival->via, "https") == 0 && store->base.rejected_requests != G_MAXUINT64)
+    {
+      gboolean under = FALSE;
+
+      if (!under_request_cap (store, &under, error))
+        return FALSE;
+      if (!under)
+        {
+          *outcome = TR_REJECTED_NOT_KEPT;
+          return TRUE;
+        }
+    }
   if (!fits_budget (store, len, &fits, error))
     return FALSE;
   stmt = tr_sqlite_statement (store, STMT_INSERT_REJECTED, error);
@@ -490,6 +523,9 @@ tr_sqlite_add_rejected (TrStore *base, const TrRejectedMessage *message, const T
   sqlite3_bind_int (stmt, 10, fits ? 0 : 1);
   tr_sqlite_bind_text (stmt, 11, arrival->via);
   tr_sqlite_bind_text (stmt, 12, arrival->client_address);
+  tr_sqlite_bind_text (stmt, 13, arrival->media_type);
+  tr_sqlite_bind_text (stmt, 14, arrival->content_encoding);
+  tr_sqlite_bind_text (stmt, 15, arrival->user_agent);
   *outcome = fits ? TR_REJECTED_KEPT : TR_REJECTED_KEPT_WITHOUT_BYTES;
   return tr_sqlite_step_done (store, stmt, "keeping a rejected message", error);
 }
@@ -503,7 +539,8 @@ tr_sqlite_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gbo
   g_autoptr (sqlite3_stmt) stmt
       = tr_sqlite_prepare (store,
                            "SELECT id, raw_message, message_size, received_at, reason,"
-                           " raw_dropped, truncated, deliveries FROM rejected"
+                           " raw_dropped, truncated, deliveries, received_via, client_address,"
+                           " media_type, content_encoding, user_agent FROM rejected"
                            " WHERE id > ?1 ORDER BY id LIMIT 1",
                            error);
   int rc;
@@ -518,12 +555,18 @@ tr_sqlite_next_rejected (TrStore *base, gint64 after_id, TrRejectedRow *row, gbo
     return tr_sqlite_error (store, rc, "reading rejected messages", error);
   row->id = sqlite3_column_int64 (stmt, 0);
   row->raw = g_bytes_new (sqlite3_column_blob (stmt, 1), (gsize) sqlite3_column_bytes (stmt, 1));
+  row->kept_size = g_bytes_get_size (row->raw);
   row->message_size = (guint64) MAX (sqlite3_column_int64 (stmt, 2), 0);
   row->received_at = tr_sqlite_dup_text (stmt, 3);
   row->reason = tr_sqlite_dup_text (stmt, 4);
   row->raw_dropped = sqlite3_column_int (stmt, 5);
   row->truncated = sqlite3_column_int (stmt, 6);
   row->deliveries = sqlite3_column_int64 (stmt, 7);
+  row->received_via = tr_sqlite_dup_text (stmt, 8);
+  row->client_address = tr_sqlite_dup_text (stmt, 9);
+  row->media_type = tr_sqlite_dup_text (stmt, 10);
+  row->content_encoding = tr_sqlite_dup_text (stmt, 11);
+  row->user_agent = tr_sqlite_dup_text (stmt, 12);
   *found = TRUE;
   return TRUE;
 }

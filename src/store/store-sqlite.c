@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <grp.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -254,10 +256,25 @@ sync_directory (const char *dir)
     }
 }
 
-/* The modes of what we create, whatever the MTA's umask (Postfix: 077): the directory 0750
- * and the database 0640 (SQLite gives its -wal and -shm files the database's mode), so that
- * a group of administrators can read it (doc/schema.md, "Permissions"). */
+/* The modes of what we create, whatever the MTA's or web server's umask (Postfix: 077): the
+ * directory 0750 and the database 0640 (SQLite gives its -wal and -shm files the database's
+ * mode), so that a group of administrators can read it; in a shared directory the database is
+ * TR_STORE_SHARED_MODE (doc/schema.md, "Permissions"). */
 #define TR_STORE_UMASK (S_IWGRP | S_IRWXO)
+/* a database made in a directory that is set-group-ID and writable by its group (2770: the
+ * MTA's user and the web server's user both in that group) is 0660, so that each of them can
+ * write what the other made */
+#define TR_STORE_SHARED_MODE 0660
+
+/* shared_directory - whether @dir is set-group-ID and writable by its group */
+static gboolean
+shared_directory (const char *dir)
+{
+  GStatBuf st;
+
+  return g_stat (dir, &st) == 0 && S_ISDIR (st.st_mode) && (st.st_mode & S_ISGID)
+         && (st.st_mode & S_IWGRP);
+}
 
 /* configure_sqlite - process-wide settings, before SQLite's first use: no memory statistics
  * (nothing reads them, and keeping them takes a global mutex at every allocation) */
@@ -385,6 +402,64 @@ reopen_immutable (TrSqliteStore *store)
   return rc == SQLITE_OK;
 }
 
+/* owner_text - "mode 0640, owner tlsrpt:mail" of @st */
+static char *
+owner_text (const GStatBuf *st)
+{
+  struct passwd *pw = getpwuid (st->st_uid);
+  g_autofree char *user = pw ? g_strdup (pw->pw_name) : g_strdup_printf ("%u", (guint) st->st_uid);
+  struct group *gr = getgrgid (st->st_gid);
+  g_autofree char *group = gr ? g_strdup (gr->gr_name) : g_strdup_printf ("%u", (guint) st->st_gid);
+
+  return g_strdup_printf ("mode %04o, owner %s:%s", (guint) (st->st_mode & 07777), user, group);
+}
+
+/* companions_exist - whether the database @path and its -wal and -shm files all exist: then
+ * a writer needs no new file in their directory */
+static gboolean
+companions_exist (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS) && g_file_test (wal, G_FILE_TEST_EXISTS)
+         && g_file_test (shm, G_FILE_TEST_EXISTS);
+}
+
+/* permission_error - why @path cannot be opened (for writing with @writing) by this user, if
+ * the file system says so: TRUE with @error set then */
+static gboolean
+permission_error (const char *path, gboolean writing, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *user = g_get_user_name ();
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 && errno == EACCES)
+    g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                 "%s: permission denied: user %s cannot search a directory on the way to it", path,
+                 user);
+  else if (g_stat (path, &st) == 0 && g_access (path, writing ? R_OK | W_OK : R_OK) != 0)
+    {
+      g_autofree char *owner = owner_text (&st);
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: permission denied: user %s may not %s it (%s)", path, user,
+                   writing ? "write" : "read", owner);
+    }
+  else if (writing && !companions_exist (path) && g_stat (dir, &st) == 0
+           && g_access (dir, W_OK | X_OK) != 0)
+    {
+      g_autofree char *owner = owner_text (&st);
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: permission denied: user %s may not create files in %s (%s), where the "
+                   "database and its -wal and -shm files live",
+                   path, user, dir, owner);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* check_path - refuse what cannot be a database file: a URI, a device, a directory, a
  * symbolic link that leads nowhere (SQLite would create the file at its target, and its
  * -journal beside /dev/null).  *@exists says whether there is a file to open. */
@@ -403,11 +478,9 @@ check_path (const char *path, gboolean *exists, GError **error)
     {
       int saved = errno;
 
-      /* a path to create: a component that is a file is said when the directory is made */
-      if (saved == ENOENT || saved == ENOTDIR)
-        return TRUE;
-      /* not "no such database": a directory this user may not search (a monitoring user outside
-       * the database's group), a loop */
+      if (saved == ENOENT || saved == ENOTDIR || saved == EACCES)
+        return saved == ENOENT || !permission_error (path, FALSE, error); /* ENOENT: to create */
+      /* not "no such database": a symbolic link loop, a name too long */
       g_set_error (error, TR_ERROR, TR_ERROR_NOT_FOUND, "%s: cannot open database: %s", path,
                    g_strerror (saved));
       return FALSE;
@@ -464,7 +537,8 @@ open_read_only (TrSqliteStore *store, GError **error)
                          SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
 
   if (rc != SQLITE_OK)
-    return tr_sqlite_error (store, rc, "cannot open database", error);
+    return !permission_error (store->path, FALSE, error)
+           && tr_sqlite_error (store, rc, "cannot open database", error);
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_timeout (store->db, TR_STORE_BUSY_TIMEOUT_MS);
   sqlite3_exec (store->db, "PRAGMA mmap_size = " G_STRINGIFY (TR_STORE_READ_MMAP_BYTES), NULL, NULL,
@@ -479,7 +553,8 @@ open_read_only (TrSqliteStore *store, GError **error)
   return check_readable (store, error);
 }
 
-/* open_writer - a read-write connection: WAL, the pragmas, the pending migrations.  Foreign
+/* open_writer - a read-write connection (a new database in a shared directory made
+ * group-writable): WAL, the pragmas, the pending migrations.  Foreign
  * keys are turned on after the migration: a step that builds a table again drops the old one,
  * which with foreign keys on would delete the rows that refer to it.  temp_store = MEMORY: the
  * statement journal of every row a statement upserts went to a file in /var/tmp, twenty writes
@@ -495,16 +570,27 @@ open_writer (TrSqliteStore *store, gboolean existed, GError **error)
   if (!existed && g_mkdir_with_parents (dir, 0750) != 0)
     {
       int saved_errno = errno;
-      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot create directory: %s", dir,
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY,
+                   "%s: cannot create directory as user %s: %s", dir, g_get_user_name (),
                    g_strerror (saved_errno));
       return FALSE;
     }
+  if (permission_error (store->path, TRUE, error))
+    return FALSE;
   rc = sqlite3_open_v2 (store->path, &store->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
                             | SQLITE_OPEN_EXRESCODE,
                         NULL);
   if (rc != SQLITE_OK)
     return tr_sqlite_error (store, rc, "cannot open database", error);
+  /* before the -wal and -shm files exist, which take the database's mode */
+  if (!existed && shared_directory (dir) && g_chmod (store->path, TR_STORE_SHARED_MODE) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, TR_ERROR, TR_ERROR_TEMPORARY, "%s: cannot make it group-writable: %s",
+                   store->path, g_strerror (saved_errno));
+      return FALSE;
+    }
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_timeout (store->db, TR_STORE_BUSY_TIMEOUT_MS);
   store->checkpoint_frames = TR_STORE_CHECKPOINT_FRAMES;
@@ -618,6 +704,9 @@ static const TrStoreBackend sqlite_backend = {
   .next_rejected = tr_sqlite_next_rejected,
   .delete_rejected = tr_sqlite_delete_rejected,
   .set_rejected_reason = tr_sqlite_set_rejected_reason,
+  .each_rejected = tr_sqlite_each_rejected,
+  .count_rejected = tr_sqlite_count_rejected,
+  .find_rejected = tr_sqlite_find_rejected,
   .prune_reports = tr_sqlite_prune_reports,
   .prune_rejected = tr_sqlite_prune_rejected,
   .each_session = tr_sqlite_each_session,
@@ -626,11 +715,12 @@ static const TrStoreBackend sqlite_backend = {
   .each_report = tr_sqlite_each_report,
   .find_reports = tr_sqlite_find_reports,
   .info = tr_sqlite_info,
+  .each_name = tr_sqlite_each_name,
+  .each_source = tr_sqlite_each_source,
+  .each_policy = tr_sqlite_each_policy,
   .begin_read = tr_sqlite_begin_read,
   .end_read = tr_sqlite_end_read,
   .each_coverage = tr_sqlite_each_coverage,
   .each_domain_sessions = tr_sqlite_each_domain_sessions,
   .each_result_type = tr_sqlite_each_result_type,
-  .each_policy = tr_sqlite_each_policy,
-  .each_rejected = tr_sqlite_each_rejected,
 };

@@ -24,6 +24,7 @@ enum
   STMT_REJECTED_BYTES,
   STMT_KEEP_REJECTED_BYTES,
   STMT_INSERT_REJECTED,
+  STMT_REJECTED_REQUESTS,
   N_STMTS
 };
 
@@ -88,7 +89,19 @@ gboolean tr_sqlite_each_report (TrStore *store, const TrQueryFilter *filter, TrR
                                 gpointer data, GError **error);
 gboolean tr_sqlite_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                                  gpointer data, GError **error);
+gboolean tr_sqlite_each_rejected (TrStore *store, const TrRejectedFilter *filter,
+                                  TrRejectedFunc func, gpointer data, GError **error);
+gboolean tr_sqlite_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                                   gint64 *kept_bytes, GError **error);
+gboolean tr_sqlite_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                                  gboolean *found, GError **error);
 gboolean tr_sqlite_info (TrStore *store, TrStoreInfo *info, GError **error);
+gboolean tr_sqlite_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                              GError **error);
+gboolean tr_sqlite_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                                gpointer data, GError **error);
+gboolean tr_sqlite_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                                gpointer data, GError **error);
 gboolean tr_sqlite_begin_read (TrStore *store, GError **error);
 void tr_sqlite_end_read (TrStore *store);
 gboolean tr_sqlite_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
@@ -97,7 +110,3 @@ gboolean tr_sqlite_each_domain_sessions (TrStore *store, const TrQueryFilter *fi
                                          TrSessionFunc func, gpointer data, GError **error);
 gboolean tr_sqlite_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
                                      gpointer data, GError **error);
-gboolean tr_sqlite_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
-                                gpointer data, GError **error);
-gboolean tr_sqlite_each_rejected (TrStore *store, const char *since, TrRejectedFunc func,
-                                  gpointer data, GError **error);

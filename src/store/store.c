@@ -35,7 +35,7 @@ tr_store_open (const char *db, TrStoreMode mode, GError **error)
   g_return_val_if_fail (db != NULL, NULL);
   if (is_pg_conninfo (db))
     {
-#ifdef HAVE_LIBPQ
+#ifdef HAVE_STORE_PG /* the PostgreSQL backend: issue 17 */
       store = tr_store_pg_open (db, mode, error);
 #else
       g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
@@ -52,6 +52,7 @@ tr_store_open (const char *db, TrStoreMode mode, GError **error)
   store->name = g_strdup (db);
   store->mode = mode;
   store->rejected_budget = G_MAXUINT64;
+  store->rejected_requests = G_MAXUINT64;
   return store;
 }
 
@@ -171,6 +172,12 @@ tr_store_set_rejected_budget (TrStore *store, guint64 bytes)
 }
 
 void
+tr_store_set_rejected_requests (TrStore *store, guint64 rows)
+{
+  store->rejected_requests = rows;
+}
+
+void
 tr_rejected_row_clear (TrRejectedRow *row)
 {
   g_clear_pointer (&row->raw, g_bytes_unref);
@@ -182,6 +189,9 @@ tr_rejected_row_clear (TrRejectedRow *row)
   g_free (row->mail_from);
   g_free (row->received_via);
   g_free (row->client_address);
+  g_free (row->media_type);
+  g_free (row->content_encoding);
+  g_free (row->user_agent);
   memset (row, 0, sizeof *row);
 }
 
@@ -206,6 +216,42 @@ tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason, GEr
 {
   CHECK_WRITE (store, FALSE);
   return store->backend->set_rejected_reason (store, id, reason, error);
+}
+
+void
+tr_rejected_filter_clear (TrRejectedFilter *filter)
+{
+  g_clear_pointer (&filter->since_day, g_free);
+  g_clear_pointer (&filter->until_day, g_free);
+  g_clear_pointer (&filter->reason, g_free);
+  g_clear_pointer (&filter->from, g_free);
+  filter->below_id = 0;
+  filter->limit = -1;
+}
+
+gboolean
+tr_store_each_rejected (TrStore *store, const TrRejectedFilter *filter, TrRejectedFunc func,
+                        gpointer data, GError **error)
+{
+  return store->backend->each_rejected (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                         gint64 *kept_bytes, GError **error)
+{
+  *count = 0;
+  *kept_bytes = 0;
+  return store->backend->count_rejected (store, filter, count, kept_bytes, error);
+}
+
+gboolean
+tr_store_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                        gboolean *found, GError **error)
+{
+  tr_rejected_row_clear (row);
+  *found = FALSE;
+  return store->backend->find_rejected (store, id, with_raw, row, found, error);
 }
 
 gboolean
@@ -275,6 +321,33 @@ tr_store_find_reports (TrStore *store, const char *which, TrStoredReportFunc fun
   return store->backend->find_reports (store, which, func, data, error);
 }
 
+/* backend_has - whether @store's backend implements an operation added after the first
+ * backends (the reads of report and digest); TR_ERROR_CONFIG if not */
+static gboolean
+backend_has (TrStore *store, gconstpointer op, GError **error)
+{
+  if (op == NULL)
+    g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "the %s backend cannot do this yet",
+                 store->backend->name);
+  return op != NULL;
+}
+
+gboolean
+tr_store_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func, gpointer data,
+                      GError **error)
+{
+  return backend_has (store, store->backend->each_source, error)
+         && store->backend->each_source (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
+                      GError **error)
+{
+  return backend_has (store, store->backend->each_policy, error)
+         && store->backend->each_policy (store, filter, func, data, error);
+}
+
 void
 tr_stored_report_free (TrStoredReport *stored)
 {
@@ -305,6 +378,12 @@ tr_store_info (TrStore *store, TrStoreInfo *info, GError **error)
 {
   memset (info, 0, sizeof *info);
   return store->backend->info (store, info, error);
+}
+
+gboolean
+tr_store_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data, GError **error)
+{
+  return store->backend->each_name (store, kind, func, data, error);
 }
 
 gboolean
@@ -344,21 +423,6 @@ tr_store_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetail
                            gpointer data, GError **error)
 {
   return store->backend->each_result_type (store, filter, func, data, error);
-}
-
-gboolean
-tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func, gpointer data,
-                      GError **error)
-{
-  return store->backend->each_policy (store, filter, func, data, error);
-}
-
-gboolean
-tr_store_each_rejected (TrStore *store, const char *since, TrRejectedFunc func, gpointer data,
-                        GError **error)
-{
-  g_return_val_if_fail (since != NULL, FALSE);
-  return store->backend->each_rejected (store, since, func, data, error);
 }
 
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */

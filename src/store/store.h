@@ -83,6 +83,11 @@ typedef struct
   const char *received_at;    /* "YYYY-MM-DDTHH:MM:SSZ" */
   const char *via;            /* "mail" or "https" */
   const char *client_address; /* the HTTPS client, or NULL */
+  /* the facts of an HTTPS request, kept with it in `rejected` instead of mail headers (NULL for
+   * mail, or when the request had none) */
+  const char *media_type;       /* Content-Type */
+  const char *content_encoding; /* Content-Encoding */
+  const char *user_agent;       /* User-Agent */
 } TrArrival;
 
 /* tr_store_add_report - insert @report (validated) with its mail facts (@info may be NULL), or
@@ -115,6 +120,8 @@ typedef enum
   TR_REJECTED_KEPT_WITHOUT_BYTES, /* a new row with its facts; the budget was full */
   TR_REJECTED_REPEAT,             /* it was there: its delivery was counted */
   TR_REJECTED_KNOWN,              /* it was there, and nothing was counted */
+  TR_REJECTED_NOT_KEPT,           /* a new request over HTTPS, not kept: the rows of `rejected`
+                                   * that came so reached their cap (tr_store_set_rejected_requests) */
 } TrRejectedOutcome;
 
 /* tr_store_add_rejected - keep @message in `rejected`, unless a message with the same
@@ -127,6 +134,11 @@ gboolean tr_store_add_rejected (TrStore *store, const TrRejectedMessage *message
 
 /* tr_store_set_rejected_budget - the bytes of messages `rejected` may hold in all */
 void tr_store_set_rejected_budget (TrStore *store, guint64 bytes);
+/* tr_store_set_rejected_requests - the rows of `rejected` that came over HTTPS (arrival->via
+ * "https") may number at most @rows: a new one beyond it is not kept (TR_REJECTED_NOT_KEPT).
+ * Anyone can POST, and a row kept without its bytes still costs its facts; mail is always kept
+ * (the MTA deletes its copy).  Default: no cap. */
+void tr_store_set_rejected_requests (TrStore *store, guint64 rows);
 
 /* One row of `rejected`. */
 typedef struct
@@ -136,6 +148,7 @@ typedef struct
   guint64 message_size;
   gboolean truncated;
   gboolean raw_dropped; /* the bytes were not kept (the budget was full) */
+  guint64 kept_size;    /* the bytes of it kept (each_rejected, find_rejected) */
   char *received_at;
   char *last_received_at;
   gint64 deliveries;
@@ -145,6 +158,9 @@ typedef struct
   char *mail_from;
   char *received_via;
   char *client_address;
+  char *media_type; /* the facts of a request over HTTPS (TrArrival) */
+  char *content_encoding;
+  char *user_agent;
 } TrRejectedRow;
 
 void tr_rejected_row_clear (TrRejectedRow *row);
@@ -158,6 +174,44 @@ gboolean tr_store_delete_rejected (TrStore *store, gint64 id, GError **error);
 /* tr_store_set_rejected_reason - change the reason of row @id.  Inside a transaction. */
 gboolean tr_store_set_rejected_reason (TrStore *store, gint64 id, const char *reason,
                                        GError **error);
+
+/* What a listing, count or deletion of `rejected` selects (all optional). */
+typedef struct
+{
+  char *since_day; /* "YYYY-MM-DD": received (first delivery) on that day or later */
+  char *until_day; /* "YYYY-MM-DD": received on that day or earlier */
+  char *reason;    /* lower case: the reason holds it (ASCII letters compared case-insensitively) */
+  char *from;      /* lower case: the From header holds it (the same) */
+  gint64 below_id; /* only rows with a smaller id (0: all), to go on where a listing stopped */
+  gint64 limit;    /* rows at most; -1: no limit */
+  gboolean any_delivery; /* since_day applies to the last delivery: delivered (first or again)
+                          * between since_day and until_day */
+} TrRejectedFilter;
+
+#define TR_REJECTED_FILTER_INIT                                                                    \
+  {                                                                                                \
+    .limit = -1                                                                                    \
+  }
+
+void tr_rejected_filter_clear (TrRejectedFilter *filter);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrRejectedFilter, tr_rejected_filter_clear)
+
+/* The callback of tr_store_each_rejected (the row is freed after it returns): return FALSE (with
+ * @error, or to stop early without one) to stop. */
+typedef gboolean (*TrRejectedFunc) (const TrRejectedRow *row, gpointer data, GError **error);
+
+/* tr_store_each_rejected - the rows of `rejected` that @filter selects, without their bytes,
+ * newest (highest id) first, at most filter->limit */
+gboolean tr_store_each_rejected (TrStore *store, const TrRejectedFilter *filter,
+                                 TrRejectedFunc func, gpointer data, GError **error);
+/* tr_store_count_rejected - how many rows @filter selects (its limit and below_id are not
+ * applied) and the bytes of their messages kept */
+gboolean tr_store_count_rejected (TrStore *store, const TrRejectedFilter *filter, gint64 *count,
+                                  gint64 *kept_bytes, GError **error);
+/* tr_store_find_rejected - row @id of `rejected`, with its bytes if @with_raw; *@found is FALSE
+ * when there is none */
+gboolean tr_store_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
+                                 gboolean *found, GError **error);
 
 /* --- prune -------------------------------------------------------------------------------- */
 
@@ -293,6 +347,35 @@ typedef gboolean (*TrFailureFunc) (const TrFailureRow *row, gpointer data, GErro
 typedef gboolean (*TrReportFunc) (const TrReportRow *row, gpointer data, GError **error);
 typedef gboolean (*TrStoredReportFunc) (TrStoredReport *stored, gpointer data, GError **error);
 
+/* One failure detail with where it came from, normalised as the summed details are (result
+ * type "(none)", MX lower case or "", sending IP "" when the detail has none; a missing count 0).
+ */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;
+  const char *domain;
+  const char *reporter;
+  TrPolicyClass klass;
+  const char *result_type;
+  const char *mx;
+  const char *sending_ip;
+  gint64 failed;
+} TrSourceRow;
+
+/* The policy of one report and domain key, as the report described it. */
+typedef struct
+{
+  gint64 report_row;
+  const char *day;
+  const char *domain;
+  const char *policy_type;   /* as sent, or NULL */
+  const char *policy_string; /* the policy-string array as JSON text, or NULL */
+} TrPolicyRow;
+
+typedef gboolean (*TrSourceFunc) (const TrSourceRow *row, gpointer data, GError **error);
+typedef gboolean (*TrPolicyFunc) (const TrPolicyRow *row, gpointer data, GError **error);
+
 /* tr_store_each_session - the session summary rows of the reports that @filter selects (its
  * result types and MXs are not applied: sessions are not per detail), in no particular order */
 gboolean tr_store_each_session (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
@@ -313,6 +396,31 @@ gboolean tr_store_each_report (TrStore *store, const TrQueryFilter *filter, TrRe
  * in row order */
 gboolean tr_store_find_reports (TrStore *store, const char *which, TrStoredReportFunc func,
                                 gpointer data, GError **error);
+
+/* The kinds of names tr_store_each_name() lists. */
+typedef enum
+{
+  TR_NAME_DOMAIN,   /* domain keys of policies */
+  TR_NAME_MX,       /* receiving MX hosts of failure details, lower case */
+  TR_NAME_REPORTER, /* reporter keys, each with an organization name it was sent with */
+} TrNameKind;
+
+typedef gboolean (*TrNameFunc) (const char *name, const char *organization, gpointer data,
+                                GError **error);
+
+/* tr_store_each_name - the distinct names of @kind in the database, in no particular order
+ * (for a reporter key, once per organization name it came with, which may be NULL): what a
+ * wildcard or a name given to a filter is resolved against */
+gboolean tr_store_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer data,
+                             GError **error);
+/* tr_store_each_source - the failure details one by one (as each_detail reads them, before they
+ * are summed: with the sending IP), the rows of one report together; linear */
+gboolean tr_store_each_source (TrStore *store, const TrQueryFilter *filter, TrSourceFunc func,
+                               gpointer data, GError **error);
+/* tr_store_each_policy - the policies of the reports that @filter selects (its domains, days,
+ * reporters, authenticated), in no particular order */
+gboolean tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
+                               gpointer data, GError **error);
 
 /* What the database holds, for monitoring (check, metrics). */
 typedef struct
@@ -342,19 +450,6 @@ gboolean tr_store_begin_read (TrStore *store, GError **error);
 /* tr_store_end_read - end the snapshot of tr_store_begin_read() (nothing to do if none) */
 void tr_store_end_read (TrStore *store);
 
-/* One policy of a report, for the policy mode of its domain. */
-typedef struct
-{
-  gint64 report_row;
-  const char *day;           /* its report's day */
-  const char *domain;        /* its domain key */
-  const char *policy_type;   /* as sent, or NULL */
-  const char *policy_string; /* the JSON array text as stored, or NULL */
-} TrPolicyRow;
-
-typedef gboolean (*TrPolicyFunc) (const TrPolicyRow *row, gpointer data, GError **error);
-typedef gboolean (*TrRejectedFunc) (const TrRejectedRow *row, gpointer data, GError **error);
-
 /* tr_store_each_coverage - tr_store_each_session() with the end of each report's date range
  * (row->end_datetime), to judge silence by the days the reports cover */
 gboolean tr_store_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
@@ -369,15 +464,8 @@ gboolean tr_store_each_domain_sessions (TrStore *store, const TrQueryFilter *fil
  * rows */
 gboolean tr_store_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
                                     gpointer data, GError **error);
-/* tr_store_each_policy - the policies of the domain keys @filter selects (filter->domains; all
- * if NULL), of the reports it selects (days, reporters, authenticated), in no particular order */
-gboolean tr_store_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
-                               gpointer data, GError **error);
-/* tr_store_each_rejected - the messages of `rejected` first kept at @since or later
- * ("YYYY-MM-DDTHH:MM:SSZ"), newest first, with only their id, received_at and reason (reading
- * stops at the first one kept earlier: linear in what it returns) */
-gboolean tr_store_each_rejected (TrStore *store, const char *since, TrRejectedFunc func,
-                                 gpointer data, GError **error);
+/* (the policy modes come from tr_store_each_policy, the messages kept in `rejected` from
+ * tr_store_each_rejected, both above) */
 
 /* --- time --------------------------------------------------------------------------------- */
 

@@ -16,6 +16,7 @@ typedef struct
   guint max_storage_ratio;   /* what one message's reports may add to the database: at most this
                               * many times the message's size, plus TR_STORAGE_ALLOWANCE */
   guint64 max_rejected_size; /* bytes of messages the `rejected` table may hold in all */
+  guint64 max_rejected_requests; /* rows of `rejected` that came over HTTPS (anyone can POST) */
 } TrLimits;
 
 #define TR_DEFAULT_MAX_MESSAGE_SIZE (25u * 1024 * 1024)
@@ -35,6 +36,9 @@ typedef struct
 #define TR_POLICY_ROW_COST 256u
 #define TR_FAILURE_ROW_COST 64u
 #define TR_DEFAULT_MAX_REJECTED_SIZE (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+/* a row kept without its bytes takes up to about 2 KiB (reason, user agent, media type), so
+ * 10,000 rows add at most about 20 MB to the budget; real senders' requests are rarely refused */
+#define TR_DEFAULT_MAX_REJECTED_REQUESTS 10000u
 
 #define TR_LIMITS_INIT                                                                             \
   {                                                                                                \
@@ -45,4 +49,5 @@ typedef struct
     .max_mime_depth = TR_DEFAULT_MAX_MIME_DEPTH,                                                   \
     .max_storage_ratio = TR_DEFAULT_MAX_STORAGE_RATIO,                                             \
     .max_rejected_size = TR_DEFAULT_MAX_REJECTED_SIZE,                                             \
+    .max_rejected_requests = TR_DEFAULT_MAX_REJECTED_REQUESTS,                                     \
   }

@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "settings.h"
+
 /* tr_db_path - the database path to use; @option is the --db value and @configured the config
- * file's, either may be NULL (newly allocated) */
-char *tr_db_path (const char *option, const char *configured);
+ * file's, either may be NULL; *@source says which one it is (newly allocated) */
+char *tr_db_path (const char *option, const char *configured, TrSettingSource *source);

@@ -17,6 +17,10 @@ q () {
   status=$?
   out=$(cat "$TESTTMP/q.out") err=$(cat "$TESTTMP/q.err")
 }
+# qtty CMD-ARGS... : as q, on a terminal (a pty made by script(1), 200 columns); stderr is mixed in
+qtty () {
+  out=$(COLUMNS=200 script -qec "$(printf '%q ' "$TLSRPTDB" "$@")" /dev/null | tr -d '\r')
+}
 HAVE_PYTHON=; if command -v python3 >/dev/null 2>&1; then HAVE_PYTHON=1; fi
 # json_ok FILE : FILE holds one JSON document (python3, else jq; skipped without both)
 json_ok () {
@@ -31,10 +35,19 @@ csv_rows () {
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 print("%d x %s" % (len(rows), ",".join(sorted(set(str(len(r)) for r in rows)))))' "$1"
 }
+# undo_step_6 DB : take a database of this program back to schema 5 (before requests over HTTPS
+# kept their facts in rejected, schema step 6)
+undo_step_6 () {
+  sql "$1" "DROP TRIGGER rejected_requests_insert; DROP TRIGGER rejected_requests_delete;
+    DELETE FROM counters WHERE name = 'rejected_requests'; ALTER TABLE rejected DROP COLUMN media_type;
+    ALTER TABLE rejected DROP COLUMN content_encoding; ALTER TABLE rejected DROP COLUMN user_agent;
+    PRAGMA user_version = 5;"
+}
 # undo_step_5 DB : take a database of this program back to schema 4 (before reports were told
 # apart by content, schema step 5), for the upgrade tests; the views and the trigger that read
 # the reports table are left out (step 5 creates them again, or no longer needs them)
 undo_step_5 () {
+  undo_step_6 "$1"
   sql "$1" "DROP TRIGGER rejected_bytes_insert; DROP TRIGGER rejected_bytes_delete;
     DROP TRIGGER rejected_bytes_update; DROP TABLE counters; DROP INDEX rejected_fingerprint;
     ALTER TABLE rejected DROP COLUMN fingerprint; ALTER TABLE rejected DROP COLUMN deliveries;

@@ -3,5 +3,9 @@
 set -u
 TESTTMP=$(mktemp -d "${TMPDIR:-/tmp}/tlsrptdb-test.XXXXXX") || exit 99
 export TESTTMP
+# the default database (XDG_DATA_HOME) is the test's own, never the user's
+XDG_DATA_HOME=$TESTTMP/xdg-data
+export XDG_DATA_HOME
+unset TLSRPTDB_DB
 trap 'rm -rf "$TESTTMP"' EXIT INT TERM
 bash "$1"

@@ -163,7 +163,7 @@ chk --db "$spike" --format json
 is "json: exit 2" "$status" 2
 printf '%s\n' "$out" >"$TESTTMP/check.json"
 check "json: one JSON document" json_ok "$TESTTMP/check.json"
-case $out in '{"version":1,"kind":"check","state":"CRITICAL","exit_status":2,"summary":"spike.example: 40.00% of 1000 sessions failed since '"$D1"' (certificate-expired)"'*) pass "json: state, exit status, summary" ;;
+case $out in '{"version":2,"kind":"check","state":"CRITICAL","exit_status":2,"summary":"spike.example: 40.00% of 1000 sessions failed since '"$D1"' (certificate-expired)"'*) pass "json: state, exit status, summary" ;;
   *) fail "json: state, exit status, summary ($(head -c 300 <<<"$out"))" ;; esac
 case $out in *'"rule":"failure-rate","domain":"spike.example"'*'"failure_rate":0.4'*) pass "json: the problem and the domain's figures" ;;
   *) fail "json: the problem and the domain's figures" ;; esac
@@ -213,7 +213,7 @@ is "config: the command line wins" "$status" 2
 printf '[tlsrptdb]\ndb = %s\n[check]\ncriticl = 50\n' "$spike" >"$TESTTMP/typo.conf"
 chk --config "$TESTTMP/typo.conf"
 is "config: a typo in [check]: UNKNOWN" "$status" 3
-is "config: names it" "$first" "TLSRPT UNKNOWN - $TESTTMP/typo.conf: unknown setting \"criticl\" in [check]"
+is "config: names it, with the line and the key meant" "$first" "TLSRPT UNKNOWN - $TESTTMP/typo.conf:4: unknown setting \"criticl\" in [check]: did you mean critical?"
 report_json typo-1 >"$TESTTMP/typo.json"
 "$TLSRPTDB" ingest --config "$TESTTMP/typo.conf" --db "$(newdb)" <"$TESTTMP/typo.json"
 is "config: ingest does not read [check]: a typo there does not defer mail" "$?" 0

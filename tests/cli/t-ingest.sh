@@ -31,7 +31,7 @@ is "google sample: report columns" \
   "$(sql "$db" "SELECT reporter_key, report_day, deliveries, typeof(raw_json), received_at = last_received_at FROM reports")" \
   "google.example|2026-11-20|1|text|1"
 is "schema version and application id" \
-  "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "5 1414680660"
+  "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "6 1414680660"
 is "WAL mode" "$(sql "$db" "PRAGMA journal_mode")" "wal"
 is "failure counts sum" "$(sql "$db" "SELECT sum(failed_session_count) FROM failures")" \
   "$(sql "$db" "SELECT total_failure_session_count FROM policies")"
@@ -146,7 +146,7 @@ ingest "$db" "$SRCDIR/tests/corpus/y_two_reports.eml" --max-inflated-size $(($1 
 is "inflated size of the whole message: exit 0" "$status" 0
 is "inflated size of the whole message: the first stored, the message kept for the second" \
   "$(sql "$db" "SELECT (SELECT count(*) FROM reports), reason FROM rejected")" \
-  "1|unusable report in part 3: with the reports before it in this message: inflated size exceeds $(($2 - 1)) bytes"
+  "1|unusable report in part 3: over what the reports before it in this message left of the limits: inflated size exceeds $(($2 - 1)) bytes"
 set --
 
 # --- where the database is ---------------------------------------------------------------------

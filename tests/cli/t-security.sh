@@ -257,7 +257,7 @@ ingest "$db" "$TESTTMP/future.json" --verbose
 today=$(date -u +%Y-%m-%d)
 is "dated 9999-12-31: filed under the day it came" \
   "$(sql "$db" "SELECT report_day, start_datetime IS NULL, end_datetime IS NULL FROM reports")" "$today|1|1"
-"$TLSRPTDB" prune --db "$db" --older-than "$(date -u -d tomorrow +%Y-%m-%d)" >/dev/null
+"$TLSRPTDB" prune --db "$db" --older-than "$(date -u -d tomorrow +%Y-%m-%d)" --force >/dev/null
 is "and pruned like any other" "$(counts "$db")" "0 0 0 0"
 
 # --- 16. what cannot be a database file is refused ------------------------------------------------

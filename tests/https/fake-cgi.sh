@@ -1,9 +1,10 @@
 #!/bin/sh
-# fake-cgi.sh - a stand-in for `tlsrptdb cgi` (RFC 3875), to prove the web-server harness of
-# tests/https before the real command exists.  The tests install it where contrib/ puts the
-# program (/usr/local/bin/tlsrptdb) and the web server runs it per request.
+# fake-cgi.sh - a stand-in for `tlsrptdb cgi` (RFC 3875) that records what the web server gives
+# it and answers as told: it proves the web-server harness of tests/https and measures the
+# servers (FACTS.md); the real program's checks are in real.sh.  The tests install it where
+# contrib/ puts the program (/usr/local/bin/tlsrptdb) and the web server runs it per request.
 #
-# Like the real command should: a method other than POST gets 405 (with Allow), a PATH_INFO
+# Like the real command: a method other than POST gets 405 (with Allow), a PATH_INFO
 # gets 404; it reads CONTENT_LENGTH bytes, or up to EOF when there is none, and answers 413 to
 # a body over FAKE_CGI_MAX bytes (default 25 MiB) without keeping more than that (with no
 # CONTENT_LENGTH it keeps at most one byte more).  Before any of these answers it reads and
@@ -16,9 +17,6 @@
 #   silent         no output at all, exit 0          crash   killed by SIGSEGV, no output
 #   noread         404 at once, without reading the body (as a careless program would)
 #   sleep=S        201 after S seconds               headerless  a body without any header
-#   ingest         `$FAKE_CGI_INGEST ingest --verbose --reject` of the body, with the
-#                  TLSRPTDB_CONFIG the server passes: stored 201, duplicate 200, kept in
-#                  rejected 400, exit 75 503 + Retry-After: 60, else 500
 # Every run leaves in FAKE_CGI_DIR (default ../fake beside this file's directory) the files
 # PID.env (its environment), PID.info (argv, ids, umask, bytes read, how it ended) and PID.body.
 # Its answers say nothing but a short text; never a path.
@@ -70,16 +68,5 @@ case $mode in
     echo "slept=yes" >>"$rec.info"
     answer "201 Created" "stored" ;;
   headerless) echo "ended=headerless" >>"$rec.info"; printf 'stored\n'; exit 0 ;;
-  ingest)
-    out=$("${FAKE_CGI_INGEST:?}" ingest --verbose --reject <"$rec.body" 2>&1)
-    rc=$?
-    echo "ingest=$rc $out" | head -1 >>"$rec.info"
-    case $rc:$out in
-      0:stored*) answer "201 Created" "stored" ;;
-      0:duplicate*) answer "200 OK" "duplicate" ;;
-      65:*) answer "400 Bad Request" "not a usable report; kept" ;;
-      75:*) answer "503 Service Unavailable" "try again later" 60 ;;
-      *) answer "500 Internal Server Error" "internal error" ;;
-    esac ;;
   *) answer "500 Internal Server Error" "unknown stand-in mode" ;;
 esac

@@ -7,8 +7,8 @@
 # self-signed certificate.  The harness, proven with the stand-in program fake-cgi.sh: TLS
 # (curl and lighttpd agree on HTTP/2), who runs the program with what, other methods (403),
 # the body limit, a chunked body over HTTP/1.1, what the program's answers become, 32 POSTs at
-# once; then the checks of the real program (real.sh: the corpus and the faults), with
-# `tlsrptdb cgi` when the binary has it, else with the stand-in in ingest mode.  Needs root;
+# once; then the checks of the real program (real.sh: the shared database, the corpus and the
+# faults), TLSRPTDB run with no arguments.  Needs root;
 # changes the machine (a CI machine): installs lighttpd, lighttpd-mod-openssl and curl, adds
 # the user tlsrptdb and www-data to its group; starts its own lighttpd (from a copy of
 # /etc/lighttpd) and stops it at the end.

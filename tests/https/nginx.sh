@@ -8,8 +8,8 @@
 # program fake-cgi.sh: TLS, who runs the program with what, other methods, the body limit,
 # chunked bodies, what the program's answers become, a client gone mid-body, the read
 # timeout, one fcgiwrap process against four, 32 POSTs at once, the rate limit.  Then the
-# checks of the real program (real.sh: the corpus and the faults), with `tlsrptdb cgi` when
-# the binary has it, else with the stand-in in ingest mode.  Needs root; changes the machine (a
+# checks of the real program (real.sh: the shared database, the corpus, the faults, 32 POSTs
+# at once), TLSRPTDB run with no arguments.  Needs root; changes the machine (a
 # CI machine): installs nginx, fcgiwrap and curl, adds the user tlsrptdb and www-data to its
 # group; starts its own nginx (from a copy of /etc/nginx) and fcgiwrap, and stops them at the end.
 # shellcheck source=../stress/lib.sh
@@ -124,7 +124,7 @@ check "nginx: fcgiwrap -c 4 runs them at once (less than 8 s)" test "${took[4]}"
 
 check_concurrent nginx 32
 
-real_checks nginx corpus fault
+real_checks nginx corpus fault concurrent
 
 # the shipped rate limit: 100 POSTs at once from one address: about 60 pass (the burst), the
 # rest get 429 and the program does not run for them

@@ -1,56 +1,54 @@
 # real.sh - the checks that need the real program, `tlsrptdb cgi` (sourced after lib.sh)
 # shellcheck shell=bash disable=SC2154 # code/body/url/W from lib.sh
 #
-# Each function takes the path of the CGI program (PROGRAM) and installs it as the program the
-# server runs; the database is $W/db/reports.db, named by $W/etc/tlsrptdb.conf (which the
-# server passes as TLSRPTDB_CONFIG).  Until `tlsrptdb cgi` exists they run with the stand-in in
-# ingest mode (real_program), which answers as the real command should: 201 stored, 200
-# duplicate, 400 kept in rejected, 413 over the size limit, 503 + Retry-After for what the
-# administrator can fix.
+# Each function takes the server's name; real_checks installs $TLSRPTDB where contrib/ puts the
+# program, run with no arguments as the servers run it (plain `tlsrptdb` under GATEWAY_INTERFACE
+# is `tlsrptdb cgi`).  The database is $W/db/reports.db in the shared directory (2770, group
+# tlsrptdb), named by $W/etc/tlsrptdb.conf, which the server passes as TLSRPTDB_CONFIG.
 
-# real_program : the program for the checks below: $TLSRPTDB itself when it has the command
-# cgi, else (printing a note) a wrapper that runs the stand-in in ingest mode, with a copy of
-# $TLSRPTDB for the ingest and the size limit of the test's config (1 MiB)
-real_program () {
-  if "$TLSRPTDB" help cgi >/dev/null 2>&1; then
-    echo "$TLSRPTDB"
-    return
-  fi
-  install -m 0755 "$TLSRPTDB" "$W/bin/tlsrptdb-ingest"
-  install -m 0755 "$HTTPS_DIR/fake-cgi.sh" "$W/bin/fake-cgi.sh"
-  printf '#!/bin/sh\nFAKE_CGI=ingest FAKE_CGI_INGEST=%s FAKE_CGI_MAX=1048576 exec %s "$@"\n' \
-    "$W/bin/tlsrptdb-ingest" "$W/bin/fake-cgi.sh" >"$W/bin/stand-in-ingest"
-  echo "$W/bin/stand-in-ingest"
-}
 # db QUERY : read the test database (read-only)
 db () { sqlite3 -batch -noheader "file:$W/db/reports.db?mode=ro" "$1" 2>&1; }
 
-# real_setup NAME PROGRAM : PROGRAM is the CGI program; a fresh database made as contrib/
-# says (created by the MTA's user, 0640), with the config's size limit at 1 MiB; while the
-# database is 0640 a POST is refused (503); once it is 0660, stored
+# real_setup NAME : $TLSRPTDB is the CGI program; a fresh database in the shared directory, with
+# the config's size limit at 1 MiB.  Made by either user, it is 0660 (the directory is
+# set-group-ID and group-writable), and each user writes what the other made; one made 0640 (by
+# an earlier tlsrptdb) is refused (503) until it is made 0660.
 real_setup () {
-  use_program "$2"
+  use_program "$TLSRPTDB"
   rm -rf "${W:?}/db/"*
   printf '[tlsrptdb]\ndb = %s\nmax-message-size = 1M\n' "$W/db/reports.db" >"$W/etc/tlsrptdb.conf"
-  as_user tlsrptdb "$TLSRPTDB" import --db "$W/db/reports.db" /dev/null >/dev/null
-  is "$1: the database made by the MTA's user: 0640, group tlsrptdb" "$(stat -c '%a %U %G' "$W/db/reports.db")" "640 tlsrptdb tlsrptdb"
   report_json "web-perm-$1" >"$TESTTMP/perm.json"
   post_report "$TESTTMP/perm.json" gzip
-  is "$1: database 0640: the web server's user cannot write it: 503, Retry-After" "$code|$(header Retry-After | grep -c .)" "503|1"
+  is "$1: the first report, over HTTPS, makes the database: 201" "$code" 201
+  is "$1: ... 0660, group tlsrptdb, and so its -wal and -shm" \
+    "$(stat -c '%a %U %G' "$W/db/reports.db"* | sort -u | tr '\n' ' ')" "660 www-data tlsrptdb "
+  report_json "web-perm1-$1" >"$TESTTMP/perm.json"
+  mail_gzip "web-perm1-$1" "$TESTTMP/perm.json" >"$TESTTMP/perm.eml"
+  as_user tlsrptdb "$TLSRPTDB" ingest --db "$W/db/reports.db" <"$TESTTMP/perm.eml"
+  is "$1: ... and the MTA's user stores mail in it (exit 0)" "$?" 0
+  rm -f "$W/db/"*
+  as_user tlsrptdb "$TLSRPTDB" import --db "$W/db/reports.db" /dev/null >/dev/null
+  is "$1: the database made by the MTA's user: 0660, group tlsrptdb" "$(stat -c '%a %U %G' "$W/db/reports.db")" "660 tlsrptdb tlsrptdb"
+  post_report "$TESTTMP/perm.json" gzip
+  is "$1: ... the web server's user stores in it (201)" "$code" 201
+  chmod 0640 "$W/db/reports.db"*
+  report_json "web-perm2-$1" >"$TESTTMP/perm.json"
+  post_report "$TESTTMP/perm.json" gzip
+  is "$1: a database left 0640 (made by an earlier tlsrptdb): 503, Retry-After" "$code|$(header Retry-After | grep -c .)" "503|1"
   chmod 0660 "$W/db/reports.db"*
   post_report "$TESTTMP/perm.json" gzip
-  is "$1: database, -wal and -shm 0660: stored (201)" "$code" 201
+  is "$1: ... made 0660: the retry is stored (201)" "$code" 201
   # the -wal and -shm files made anew by the web server's user: the database's mode, the
   # directory's group, so that the MTA's user can write them too
   sqlite3 "$W/db/reports.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
   rm -f "$W/db/reports.db-wal" "$W/db/reports.db-shm"
-  report_json "web-perm2-$1" >"$TESTTMP/perm.json"
+  report_json "web-perm3-$1" >"$TESTTMP/perm.json"
   post_report "$TESTTMP/perm.json" gzip
   is "$1: -wal and -shm made by the web server: stored, 0660, group tlsrptdb" \
     "$code $(stat -c '%a %U %G' "$W/db/reports.db-wal" "$W/db/reports.db-shm" | sort -u | tr '\n' ' ')" \
     "201 660 www-data tlsrptdb "
-  report_json "web-perm3-$1" >"$TESTTMP/perm.json"
-  mail_gzip "web-perm3-$1" "$TESTTMP/perm.json" >"$TESTTMP/perm.eml"
+  report_json "web-perm4-$1" >"$TESTTMP/perm.json"
+  mail_gzip "web-perm4-$1" "$TESTTMP/perm.json" >"$TESTTMP/perm.eml"
   as_user tlsrptdb "$TLSRPTDB" ingest --db "$W/db/reports.db" <"$TESTTMP/perm.eml"
   is "$1: ... and the MTA's user still stores mail (exit 0)" "$?" 0
 }
@@ -167,16 +165,31 @@ real_concurrent_checks () {
     "$(db "SELECT count(*), sum(deliveries), max(deliveries) FROM reports WHERE report_id LIKE 'web-$1-conc-%'")" "16|32|2"
 }
 
-# real_checks NAME [WHICH...] : all of the above (or the functions named) with real_program,
+# real_method_checks NAME : what reaches the program that is not a POST to it: under Apache a
+# path below the address runs it (PATH_INFO), and it answers 404 after reading the body; other
+# methods are refused by the server, and the program's own 405 is in t-cgi.sh
+real_method_checks () {
+  report_json "web-$1-path" >"$TESTTMP/path.json"
+  url="${url}/extra" post_report "$TESTTMP/path.json" gzip
+  is "$1: POST /tlsrpt/extra: 404 from the program, nothing stored" \
+    "$code|$body|$(db "SELECT count(*) FROM reports WHERE report_id = 'web-$1-path'")" "404|no report address here|0"
+  bytes 1048576 "$TESTTMP/1m"
+  url="${url}/extra" post "$TESTTMP/1m"
+  is "$1: ... with a body of 1 MiB too: the program reads it first, so the 404 reaches the sender" "$code" 404
+}
+
+# real_checks NAME [WHICH...] : all of the above (or the functions named) with the real program,
 # then the database's integrity check
 real_checks () {
-  local name=$1 program f which
+  local name=$1 f which
   shift
   which=("$@")
   [ $# -gt 0 ] || which=(corpus form repeat limit fault concurrent)
-  program=$(real_program)
-  [ "$program" = "$TLSRPTDB" ] || echo "# $name: the real-program checks run with the stand-in in ingest mode ($TLSRPTDB has no cgi command yet)"
-  real_setup "$name" "$program"
+  if ! "$TLSRPTDB" help cgi >/dev/null 2>&1; then
+    fail "$name: $TLSRPTDB has the command cgi"
+    return
+  fi
+  real_setup "$name"
   for f in "${which[@]}"; do "real_${f}_checks" "$name"; done
   is "$name: integrity_check" "$(db "PRAGMA integrity_check")" ok
   use_program "$HTTPS_DIR/fake-cgi.sh"

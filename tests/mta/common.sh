@@ -25,10 +25,16 @@ mta_setup () {
   install -d -o nobody -g nogroup -m 0750 "$W/alias"
   install -d -o tlsrptdb -g tlsrptdb -m 0750 "$W/pipe"
 }
-# contrib_lines FILE DBDIR : the configuration lines of a contrib/ file, pointed at the test paths
+# contrib_lines FILE DBDIR : the configuration lines of a contrib/ file, pointed at the test paths:
+# the binary, the database $W/DBDIR/reports.db, and the config file that names it (for
+# /etc/tlsrptdb.conf), $W/conf/DBDIR.conf, written here from contrib/tlsrptdb.conf
 contrib_lines () {
+  local conf="$W/conf/${2//\//-}.conf"
+  install -d -m 0755 "$W/conf"
+  grep -v '^#' "$CONTRIB/tlsrptdb.conf" | sed -e '/^$/d' -e "s|/var/lib/tlsrptdb/reports.db|$W/$2/reports.db|g" >"$conf"
+  chmod 0644 "$conf"
   grep -v '^#' "$1" | sed -e '/^$/d' -e "s|/usr/local/bin/tlsrptdb|$W/bin/tlsrptdb|g" \
-    -e "s|/var/lib/tlsrptdb/reports.db|$W/$2/reports.db|g"
+    -e "s|/var/lib/tlsrptdb/reports.db|$W/$2/reports.db|g" -e "s|/etc/tlsrptdb.conf|$conf|g"
 }
 # rows DBDIR QUERY : read a test database (read-only)
 rows () { sqlite3 -batch -noheader "file:$W/$1/reports.db?mode=ro" "$2" 2>&1; }

@@ -87,7 +87,7 @@ for variant in alias pipe; do
   is "$variant: unwritable database: deferred" "$outcome" deferred
   echo "#   $(grep -E " == |transport output" "$TESTTMP/new.log" | cut -d' ' -f4- | cut -c1-250 | tr '\n' ' ')"
   is "$variant: the message stays in the queue" "$(queued "$rcpt")" 1
-  chmod 0600 "$W/$variant"/reports.db*
+  chmod 0640 "$W/$variant"/reports.db*
   start=$(($(stat -c %s "$log") + 1))
   exim4 -qff
   tail -c +"$start" "$log" >"$TESTTMP/new.log"

@@ -97,7 +97,7 @@ if [ "${WORST:-1}" = 1 ]; then
   worst_mail size 205000 '{"result-type":"certificate-expired","sending-mta-ip":"192.0.2.1","receiving-mx-hostname":"mx.example.com","receiving-ip":"198.51.100.1","failed-session-count":1}' >"$TESTTMP/worst.eml"
   measure "worst case by size: 16 parts x 32 MiB JSON in a $(($(stat -c %s "$TESTTMP/worst.eml") / 1048576)) MiB message" "$TESTTMP/worst.eml" 512 30
   is "worst case by size: the first report stored whole, the message kept for the other 15 (the reason cut at 1 KiB)" \
-    "$(sql "$db" "SELECT count(*) FROM reports") $(sql "$db" "SELECT count(*) FROM failures") $(sql "$db" "SELECT reason LIKE 'unusable report in part 2: with the reports before it in this message: inflated size exceeds%' AND length(reason) <= 1024 FROM rejected")" \
+    "$(sql "$db" "SELECT count(*) FROM reports") $(sql "$db" "SELECT count(*) FROM failures") $(sql "$db" "SELECT reason LIKE 'unusable report in part 2: over what the reports before it in this message left of the limits: inflated size exceeds%' AND length(reason) <= 1024 FROM rejected")" \
     "1 205000 1"
   worst_mail values 749990 '{}' >"$TESTTMP/worst.eml"
   measure "worst case by JSON values: 16 parts x 1,500,000 values" "$TESTTMP/worst.eml" 512 30

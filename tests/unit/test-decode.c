@@ -441,6 +441,50 @@ test_zip_bad (void)
   g_assert_error (error, TR_ERROR, TR_ERROR_DATA);
 }
 
+/* Content-Encoding of an HTTP request: gzip undone (by magic), identity and none left alone,
+ * other codings refused, the cap holds */
+static void
+test_content_coding (void)
+{
+  TrLimits limits = TR_LIMITS_INIT;
+  g_autoptr (GBytes) json = g_bytes_new_static (google_json, strlen (google_json));
+  g_autoptr (GBytes) gz = gzip_str (google_json);
+  g_autoptr (GBytes) gzgz
+      = deflate_bytes (g_bytes_get_data (gz, NULL), g_bytes_get_size (gz), 16 + MAX_WBITS, NULL);
+  static const char *const none[] = { NULL, "", "identity", " Identity " };
+  GError *error = NULL;
+  GBytes *out;
+
+  for (guint i = 0; i < G_N_ELEMENTS (none); i++)
+    {
+      out = tr_decode_content_coding (gz, none[i], &limits, &error);
+      g_assert_no_error (error);
+      g_assert_true (out == gz);
+      g_bytes_unref (out);
+    }
+  out = tr_decode_content_coding (gz, "GZIP", &limits, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (out, json));
+  g_bytes_unref (out);
+  /* a gzip report sent with Content-Encoding: gzip as well: one layer undone */
+  out = tr_decode_content_coding (gzgz, "x-gzip", &limits, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (out, gz));
+  g_bytes_unref (out);
+  /* labelled gzip but plain: the content decides */
+  out = tr_decode_content_coding (json, "gzip", &limits, &error);
+  g_assert_no_error (error);
+  g_assert_true (out == json);
+  g_bytes_unref (out);
+  g_assert_null (tr_decode_content_coding (json, "br", &limits, &error));
+  g_assert_error (error, TR_ERROR, TR_ERROR_DATA);
+  g_clear_error (&error);
+  limits.max_inflated_size = 100;
+  g_assert_null (tr_decode_content_coding (gz, "gzip", &limits, &error));
+  g_assert_error (error, TR_ERROR, TR_ERROR_LIMIT);
+  g_clear_error (&error);
+}
+
 static void
 test_plain_passthrough (void)
 {
@@ -1041,6 +1085,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decode/zip/first-entry", test_zip_first_entry);
   g_test_add_func ("/decode/zip/bad", test_zip_bad);
   g_test_add_func ("/decode/plain/passthrough", test_plain_passthrough);
+  g_test_add_func ("/decode/content-coding", test_content_coding);
   g_test_add_func ("/decode/json/google", test_json_google);
   g_test_add_func ("/decode/json/microsoft-tlsa", test_json_microsoft_tlsa);
   g_test_add_func ("/decode/json/mailru", test_json_mailru);

@@ -1073,6 +1073,57 @@ test_fingerprint (void)
   g_assert_cmpstr (bare, !=, bare2);
 }
 
+/* fields_text - the pairs of tr_mail_header_fields as "name=value|..." */
+static char *
+fields_text (const char *message, gsize len, guint max, guint *more)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (message, len);
+  g_autoptr (GPtrArray) fields = tr_mail_header_fields (bytes, max, more);
+  GString *s = g_string_new (NULL);
+
+  g_assert_cmpuint (fields->len % 2, ==, 0);
+  for (guint i = 0; i < fields->len; i += 2)
+    g_string_append_printf (s, "%s%s=%s", i ? "|" : "", (char *) g_ptr_array_index (fields, i),
+                            (char *) g_ptr_array_index (fields, i + 1));
+  return g_string_free (s, FALSE);
+}
+
+/* the header fields as the bytes have them: unfolded, not decoded, bounded */
+static void
+test_header_fields (void)
+{
+  static const char folded[] = "From sender@example Fri Nov 20 01:00:00 2026\r\n"
+                               "Subject: =?utf-8?q?caf=C3=A9?=\r\n"
+                               "X-Long: one\r\n\ttwo\r\n"
+                               "From:  x@example\r\n"
+                               "\r\n"
+                               "Not: a header\r\n";
+  static const char nul[] = "Subject: a\0b\n\nbody";
+  guint more = 9;
+  char *text;
+
+  text = fields_text (folded, sizeof folded - 1, 10, &more);
+  g_assert_cmpstr (text, ==, "Subject==?utf-8?q?caf=C3=A9?=|X-Long=one\ttwo|From=x@example");
+  g_assert_cmpuint (more, ==, 0);
+  g_free (text);
+  text = fields_text (folded, sizeof folded - 1, 1, &more);
+  g_assert_cmpstr (text, ==, "Subject==?utf-8?q?caf=C3=A9?=");
+  g_assert_cmpuint (more, ==, 2);
+  g_free (text);
+  text = fields_text (nul, sizeof nul - 1, 10, &more);
+  g_assert_cmpstr (text, ==,
+                   "Subject=a\xef\xbf\xbd"
+                   "b");
+  g_free (text);
+  /* a bare report has no header; neither has an empty message */
+  text = fields_text (REPORT_JSON, strlen (REPORT_JSON), 10, &more);
+  g_assert_cmpstr (text, ==, "");
+  g_free (text);
+  text = fields_text ("", 0, 10, &more);
+  g_assert_cmpstr (text, ==, "");
+  g_free (text);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1110,6 +1161,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/hostile/many-parts", test_many_parts);
   g_test_add_func ("/mail/hostile/huge-address-header", test_huge_address_header);
   g_test_add_func ("/mail/fingerprint", test_fingerprint);
+  g_test_add_func ("/mail/header-fields", test_header_fields);
 
   return g_test_run ();
 }

@@ -124,7 +124,7 @@ test_listing (void)
   g_autofree char *narrow = run_listing ("text", 30);
 
   g_assert_cmpstr (json, ==,
-                   "{\"version\":1,\"kind\":\"test\",\"rows\":[\n"
+                   "{\"version\":2,\"kind\":\"test\",\"rows\":[\n"
                    "{\"name\":\"first, \\\"one\\\"\",\"count\":12345,\"hidden\":\"h\",\"note\":"
                    "[{\"k\":\"x\",\"n\":3},{\"k\":\"y\\n\",\"n\":1}]},\n"
                    "{\"name\":\"a somewhat longer name\",\"count\":null,\"hidden\":null,"
@@ -136,9 +136,7 @@ test_listing (void)
   g_assert_cmpstr (text, ==,
                    "NAME                    COUNT  NOTE\n"
                    "first, \"one\"            12345  x 3, y\\n 1\n"
-                   "a somewhat longer name      -  -\n"
-                   "\n"
-                   "a note\n");
+                   "a somewhat longer name      -  -\n"); /* notes: for a terminal only */
   /* fitted to 30 columns: text columns are cut ("~"), numbers never */
   {
     g_auto (GStrv) lines = g_strsplit (narrow, "\n", -1);
@@ -155,7 +153,7 @@ test_empty (void)
 {
   static const TrColumn columns[] = { { "a", "A", TR_COLUMN_TEXT, FALSE } };
   const char *formats[] = { "text", "json", "csv" };
-  const char *want[] = { "", "{\"version\":1,\"kind\":\"e\",\"rows\":[]}\n", "a\r\n" };
+  const char *want[] = { "", "{\"version\":2,\"kind\":\"e\",\"rows\":[]}\n", "a\r\n" };
 
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
@@ -185,6 +183,65 @@ test_format_names (void)
   g_assert_false (tr_printer_for_people (csv));
   g_assert_null (xml);
   g_assert_nonnull (strstr (error->message, "expected text, json, csv or csv-exact"));
+}
+
+/* run_fit - a wide row of key, normal and low columns in text at @width */
+static char *
+run_fit (guint width)
+{
+  static const TrColumn columns[] = {
+    { "day", "DAY", TR_COLUMN_TEXT, FALSE, TR_FIT_KEY },
+    { "reporter", "REPORTER", TR_COLUMN_TEXT, FALSE, TR_FIT_NORMAL },
+    { "type", "RESULT TYPE", TR_COLUMN_TEXT, FALSE, TR_FIT_KEY },
+    { "ip", "IP", TR_COLUMN_TEXT, FALSE, TR_FIT_LOW },
+    { "count", "COUNT", TR_COLUMN_NUMBER, FALSE, TR_FIT_KEY },
+    { "reason", "REASON", TR_COLUMN_LONG, FALSE, TR_FIT_LOW },
+  };
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&buf, &len);
+  g_autoptr (TrPrinter) p = tr_printer_new ("text", out, width, NULL);
+
+  tr_printer_begin_listing (p, "fit", columns, G_N_ELEMENTS (columns));
+  tr_printer_field_str (p, "2026-11-20");
+  tr_printer_field_str (p, "a-rather-long-reporter.example");
+  tr_printer_field_str (p, "certificate-host-mismatch");
+  tr_printer_field_str (p, "2001:db8:4860:4864::1b");
+  tr_printer_field_int (p, 12345);
+  tr_printer_field_str (p, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+  tr_printer_end_row (p);
+  g_assert_true (tr_printer_end (p, NULL));
+  fclose (out);
+  return buf;
+}
+
+/* test_fit - too wide: low columns go first, then normal ones are cut; key columns never */
+static void
+test_fit (void)
+{
+  g_autofree char *wide = run_fit (0);
+  g_autofree char *w80 = run_fit (80);
+  g_autofree char *w60 = run_fit (60);
+
+  g_assert_nonnull (strstr (wide, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY"));
+  g_assert_nonnull (strstr (w80, "certificate-host-mismatch"));
+  g_assert_nonnull (strstr (w80, "a-rather-long-reporter.example")); /* it fits once low go */
+  g_assert_null (strstr (w80, "REASON"));
+  g_assert_null (strstr (w80, "2001:"));
+  g_assert_nonnull (strstr (w60, "certificate-host-mismatch"));
+  g_assert_nonnull (strstr (w60, "2026-11-20"));
+  g_assert_nonnull (strstr (w60, "12345"));
+  g_assert_nonnull (strstr (w60, "~"));
+  g_assert_null (strstr (w60, "a-rather-long-reporter.example"));
+  {
+    g_auto (GStrv) lines80 = g_strsplit (w80, "\n", -1);
+    g_auto (GStrv) lines60 = g_strsplit (w60, "\n", -1);
+
+    for (guint i = 0; lines80[i] != NULL; i++)
+      g_assert_cmpuint (tr_escape_text_width (lines80[i]), <=, 80);
+    for (guint i = 0; lines60[i] != NULL; i++)
+      g_assert_cmpuint (tr_escape_text_width (lines60[i]), <=, 60);
+  }
 }
 
 /* run_structure - a report-like row with nested maps, lists and tables, in @format */
@@ -250,7 +307,7 @@ test_structure (void)
   g_autofree char *text = run_structure ("text", TRUE);
 
   g_assert_cmpstr (json, ==,
-                   "{\"version\":1,\"kind\":\"report\",\"rows\":[\n"
+                   "{\"version\":2,\"kind\":\"report\",\"rows\":[\n"
                    "{\"id\":7,\"name\":\"evil\\u001b[2J\\n\",\"raw\":{\"a\":1},"
                    "\"steps\":\"first line\\nsecond line\",\"policies\":[{\"domain\":"
                    "\"example.com\",\"mx\":[\"mx1\",\"mx2\"],\"rate\":0.1250,\"details\":["
@@ -308,6 +365,7 @@ main (int argc, char **argv)
   g_test_add_func ("/printer/empty", test_empty);
   g_test_add_func ("/printer/formats", test_format_names);
   g_test_add_func ("/printer/structure", test_structure);
+  g_test_add_func ("/printer/fit", test_fit);
   g_test_add_func ("/printer/misuse", test_misuse);
   return g_test_run ();
 }

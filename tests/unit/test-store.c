@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -196,9 +197,10 @@ test_rollback (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 0);
 }
 
-/* reject - keep @raw in `rejected` in its own transaction; the outcome */
+/* reject_via - keep @raw in `rejected`, as it came by @how, in its own transaction; the outcome */
 static TrRejectedOutcome
-reject (TrStore *store, GBytes *raw, guint64 size, const char *fingerprint, gboolean count)
+reject_via (TrStore *store, GBytes *raw, guint64 size, const char *fingerprint, gboolean count,
+            const TrArrival *how)
 {
   g_autoptr (GError) error = NULL;
   TrRejectedMessage message = {
@@ -210,10 +212,17 @@ reject (TrStore *store, GBytes *raw, guint64 size, const char *fingerprint, gboo
   TrRejectedOutcome outcome = TR_REJECTED_KNOWN;
 
   g_assert_true (tr_store_begin (store, &error));
-  g_assert_true (tr_store_add_rejected (store, &message, &arrival, count, &outcome, &error));
+  g_assert_true (tr_store_add_rejected (store, &message, how, count, &outcome, &error));
   g_assert_true (tr_store_commit (store, &error));
   g_assert_no_error (error);
   return outcome;
+}
+
+/* reject - keep @raw in `rejected` as mail */
+static TrRejectedOutcome
+reject (TrStore *store, GBytes *raw, guint64 size, const char *fingerprint, gboolean count)
+{
+  return reject_via (store, raw, size, fingerprint, count, &arrival);
 }
 
 static void
@@ -231,7 +240,8 @@ test_rejected (Fixture *f, gconstpointer data)
   g_assert_cmpint (reject (store, raw, 7000, "f1", TRUE), ==, TR_REJECTED_REPEAT);
   g_assert_cmpint (reject (store, raw, 7000, "f1", FALSE), ==, TR_REJECTED_KNOWN);
   g_assert_cmpint (query_int (store, "SELECT count(*) || deliveries FROM rejected"), ==, 12);
-  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 7);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters WHERE name = 'rejected_bytes'"),
+                   ==, 7);
 }
 
 /* the rejected budget: beyond it a message's facts are kept, not its bytes; room made later
@@ -247,19 +257,176 @@ test_rejected_budget (Fixture *f, gconstpointer data)
   g_assert_cmpint (reject (store, raw, 10, "a", TRUE), ==, TR_REJECTED_KEPT);
   g_assert_cmpint (reject (store, raw, 10, "b", TRUE), ==, TR_REJECTED_KEPT);
   g_assert_cmpint (reject (store, raw, 10, "c", TRUE), ==, TR_REJECTED_KEPT_WITHOUT_BYTES);
-  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 20);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters WHERE name = 'rejected_bytes'"),
+                   ==, 20);
   g_assert_cmpint (
       query_int (store, "SELECT length(raw_message) + raw_dropped FROM rejected WHERE id = 3"), ==,
       1);
   g_assert_cmpint (sqlite3_exec (SQLITE_STORE (store)->db, "DELETE FROM rejected WHERE id = 1",
                                  NULL, NULL, NULL),
                    ==, SQLITE_OK);
-  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 10);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters WHERE name = 'rejected_bytes'"),
+                   ==, 10);
   g_assert_cmpint (reject (store, raw, 10, "c", TRUE), ==, TR_REJECTED_REPEAT);
   g_assert_cmpint (
       query_int (store, "SELECT length(raw_message) * 10 + raw_dropped FROM rejected WHERE id = 3"),
       ==, 100);
-  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 20);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters WHERE name = 'rejected_bytes'"),
+                   ==, 20);
+}
+
+/* requests over HTTPS keep their facts, and are kept only up to their cap; repeats are still
+ * counted, and mail is always kept */
+static void
+test_rejected_requests (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
+  g_autoptr (GBytes) raw = g_bytes_new_static ("junk", 4);
+  const TrArrival https = { .received_at = "2026-11-21T06:00:00Z",
+                            .via = "https",
+                            .client_address = "192.0.2.7",
+                            .media_type = "application/tlsrpt+gzip",
+                            .content_encoding = "gzip",
+                            .user_agent = "Sender/1.0" };
+
+  tr_store_set_rejected_requests (store, 2);
+  g_assert_cmpint (reject_via (store, raw, 4, "h1", TRUE, &https), ==, TR_REJECTED_KEPT);
+  g_assert_cmpstr (query_text (store, "SELECT received_via || ' ' || client_address || ' '"
+                                      " || media_type || ' ' || content_encoding || ' ' ||"
+                                      " user_agent FROM rejected"),
+                   ==, "https 192.0.2.7 application/tlsrpt+gzip gzip Sender/1.0");
+  g_assert_cmpint (reject_via (store, raw, 4, "h2", TRUE, &https), ==, TR_REJECTED_KEPT);
+  g_assert_cmpint (reject_via (store, raw, 4, "h3", TRUE, &https), ==, TR_REJECTED_NOT_KEPT);
+  g_assert_cmpint (reject_via (store, raw, 4, "h1", TRUE, &https), ==, TR_REJECTED_REPEAT);
+  g_assert_cmpint (reject (store, raw, 4, "m1", TRUE), ==, TR_REJECTED_KEPT);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM rejected"), ==, 3);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters WHERE name = 'rejected_requests'"),
+                   ==, 2);
+  /* prune or reprocess makes room */
+  g_assert_cmpint (sqlite3_exec (SQLITE_STORE (store)->db, "DELETE FROM rejected WHERE id = 1",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (reject_via (store, raw, 4, "h3", TRUE, &https), ==, TR_REJECTED_KEPT);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters WHERE name = 'rejected_requests'"),
+                   ==, 2);
+}
+
+/* keep_rejected - keep a message with these facts, received at @received_at */
+static void
+keep_rejected (TrStore *store, const char *raw, const char *reason, const char *from,
+               const char *received_at)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = g_bytes_new (raw, strlen (raw));
+  g_autoptr (TrMailInfo) info = tr_mail_info_new ();
+  TrRejectedMessage message = {
+    .raw = bytes,
+    .message_size = strlen (raw),
+    .reason = reason,
+    .info = info,
+    .fingerprint = raw,
+  };
+  TrArrival when = { .received_at = received_at, .via = "mail" };
+  TrRejectedOutcome outcome;
+
+  info->from = g_strdup (from);
+  info->subject = g_strdup ("subject");
+  g_assert_true (tr_store_begin (store, &error));
+  g_assert_true (tr_store_add_rejected (store, &message, &when, TRUE, &outcome, &error));
+  g_assert_true (tr_store_commit (store, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+collect_id (const TrRejectedRow *row, gpointer data, GError **error)
+{
+  g_array_append_val ((GArray *) data, row->id);
+  return TRUE;
+}
+
+/* listed - the ids that @filter selects, as "3 2 1" */
+static char *
+listed (TrStore *store, const TrRejectedFilter *filter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GString *s = g_string_new (NULL);
+
+  g_assert_true (tr_store_each_rejected (store, filter, collect_id, ids, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i ? " " : "", g_array_index (ids, gint64, i));
+  return g_string_free (s, FALSE);
+}
+
+/* the reads of `rejected`: filters, newest first, one row whole; deleting keeps the count of
+ * bytes right */
+static void
+test_rejected_reads (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrStore) store = tr_store_open (f->path, TR_STORE_CREATE, &error);
+  TrRejectedFilter filter = TR_REJECTED_FILTER_INIT;
+  TrRejectedRow row = { 0 };
+  gboolean found = FALSE;
+  gint64 count, bytes;
+  char *ids;
+
+  keep_rejected (store, "one", "not a report: no report part found", "A <a@x.example>",
+                 "2026-11-20T10:00:00Z");
+  keep_rejected (store, "second", "unusable report in part 2: corrupt gzip", "B <b@y.example>",
+                 "2026-11-21T23:59:59Z");
+  keep_rejected (store, "third!", "not a report: empty message", NULL, "2026-11-22T00:00:00Z");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "3 2 1");
+  g_free (ids);
+  filter.since_day = g_strdup ("2026-11-21");
+  filter.until_day = g_strdup ("2026-11-21");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "2");
+  g_free (ids);
+  tr_rejected_filter_clear (&filter);
+  filter.reason = g_strdup ("not a report");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "3 1");
+  g_free (ids);
+  filter.limit = 1;
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "3");
+  g_free (ids);
+  filter.below_id = 3;
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "1");
+  g_free (ids);
+  tr_rejected_filter_clear (&filter);
+  filter.from = g_strdup ("y.example");
+  g_assert_cmpstr ((ids = listed (store, &filter)), ==, "2");
+  g_free (ids);
+  g_assert_true (tr_store_count_rejected (store, &filter, &count, &bytes, &error));
+  g_assert_cmpint (count * 100 + bytes, ==, 106);
+  tr_rejected_filter_clear (&filter);
+
+  g_assert_true (tr_store_find_rejected (store, 2, TRUE, &row, &found, &error));
+  g_assert_true (found);
+  g_assert_cmpstr (row.mail_from, ==, "B <b@y.example>");
+  g_assert_cmpstr (row.received_at, ==, "2026-11-21T23:59:59Z");
+  g_assert_cmpint (row.kept_size, ==, 6);
+  g_assert_cmpmem (g_bytes_get_data (row.raw, NULL), g_bytes_get_size (row.raw), "second", 6);
+  g_assert_true (tr_store_find_rejected (store, 2, FALSE, &row, &found, &error));
+  g_assert_true (found && row.raw == NULL && row.kept_size == 6);
+  g_assert_true (tr_store_find_rejected (store, 9, TRUE, &row, &found, &error));
+  g_assert_false (found);
+  tr_rejected_row_clear (&row);
+
+  /* the triggers keep counters.rejected_bytes equal to what the rows hold */
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 3 + 6 + 6);
+  g_assert_true (tr_store_begin (store, &error));
+  g_assert_true (tr_store_delete_rejected (store, 2, &error));
+  g_assert_true (tr_store_commit (store, &error));
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 3 + 6);
+  g_assert_cmpint (query_int (store,
+                              "SELECT value = (SELECT sum(length(raw_message)) FROM rejected) FROM "
+                              "counters"),
+                   ==, 1);
+  g_assert_true (tr_store_count_rejected (store, &filter, &count, &bytes, &error));
+  g_assert_cmpint (count * 100 + bytes, ==, 209);
+  g_assert_no_error (error);
 }
 
 /* the same reporter and report-id with other content is another report, kept beside the
@@ -454,7 +621,8 @@ test_migrate_v4 (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM policies"), ==, 1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM failures"), ==, 1);
   g_assert_cmpint (query_int (store, "SELECT successful FROM report_sessions"), ==, 5);
-  g_assert_cmpint (query_int (store, "SELECT value FROM counters"), ==, 2);
+  g_assert_cmpint (query_int (store, "SELECT value FROM counters WHERE name = 'rejected_bytes'"),
+                   ==, 2);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
   add (store, again, &result);
   g_assert_cmpint (result.outcome, ==, TR_STORE_DUPLICATE);
@@ -477,6 +645,7 @@ test_migrations_frozen (Fixture *f, gconstpointer data)
     "b30b0a10ef446313eb9365d2b3432d93b8cef3d46d76f9e46bd440d4a69d4bfe",
     "71891e44bccf8dd10e7118d74bb4abc16dc442dde54c2c17a5c6d4c06b10a863",
     "49c337ccdcd3facbb2ea4768123cc1134ca54d0ebb936ac828931dcfa074bed2",
+    "f592bd03b3140808ac6e7f17d3bd14374702ac0291b717e687ce2dcc8d071dd4",
   };
 
   g_assert_cmpuint (tr_schema_version, >=, G_N_ELEMENTS (shipped));
@@ -499,6 +668,8 @@ main (int argc, char **argv)
   ADD ("/store/rollback", test_rollback);
   ADD ("/store/rejected", test_rejected);
   ADD ("/store/rejected-budget", test_rejected_budget);
+  ADD ("/store/rejected-requests", test_rejected_requests);
+  ADD ("/store/rejected-reads", test_rejected_reads);
   ADD ("/store/conflict", test_conflict);
   ADD ("/store/authenticate", test_authenticate);
   ADD ("/store/paths", test_paths);

@@ -3,7 +3,7 @@
  * Every chart drawn here is parsed with GMarkup, which rejects malformed XML, and checked to hold
  * only the elements and attributes the charts write: whatever a label holds, it stays text.
  * With TR_SVG_CHART_PAGE=FILE set, /svg-chart/page writes a page of example charts, to look at
- * in a browser or to check with `tidy -errors` (doc/charts.md).
+ * in a browser or to check with `tidy -errors` (doc/design.md, "Charts").
  */
 #include "config.h"
 

@@ -1,0 +1,34 @@
+/* report-page.c - the page of a window: what report writes and digest attaches */
+#include "config.h"
+
+#include "html-report.h"
+#include "log.h"
+#include "query.h"
+#include "report-page.h"
+
+/* tr_report_page - the overview of the window, judged, and its page */
+GString *
+tr_report_page (TrStore *store, TrWindowOptions *window, TrOverview **overview, GError **error)
+{
+  g_autoptr (GPtrArray) hints = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (TrOverview) ov = NULL;
+  g_autofree char *title = NULL;
+  GString *page;
+
+  if (!tr_query_filter_resolve (store, &window->filter, hints, error))
+    return NULL;
+  for (guint i = 0; i < hints->len; i++)
+    tr_log_warning ("%s", (const char *) g_ptr_array_index (hints, i));
+  ov = tr_overview_build (store, &window->filter, error);
+  if (ov == NULL)
+    return NULL;
+  tr_overview_judge (ov);
+  title = g_strdup_printf ("TLS reports, %s to %s", ov->since_day, ov->until_day);
+  page = g_string_sized_new (64 * 1024);
+  tr_html_report (
+      page, ov,
+      &(TrHtmlReport){ .title = title, .filters = window->described, .version = PACKAGE_VERSION });
+  if (overview != NULL)
+    *overview = g_steal_pointer (&ov);
+  return page;
+}

@@ -1,0 +1,13 @@
+/* report-page.h - the page of a window, shared by report and digest (report-page.c) */
+#pragma once
+
+#include <glib.h>
+
+#include "overview.h"
+#include "window-options.h"
+
+/* tr_report_page - the page of @window's filter (its wildcards and reporter names resolved
+ * against the database first, as query's are), and its judged overview in *@overview (if not
+ * NULL); NULL with @error if the store cannot be read */
+GString *tr_report_page (TrStore *store, TrWindowOptions *window, TrOverview **overview,
+                         GError **error);
