@@ -54,8 +54,8 @@ nagios_service raw "$W/bin/raw"
 plugin code64 64 "TLSRPT UNKNOWN - the reason"
 nagios_service code64 "$W/bin/code64"
 # 20 KB of output, for the figures (not asserted: Nagios 4.4.6 reads a plugin's output in 8 KB
-# pieces and sometimes keeps only the first when the plugin has exited; tlsrptdb check stays within
-# 8000 bytes, perfdata.h)
+# pieces and, once the plugin has exited, may keep only the first one or two; tlsrptdb check stays
+# within 8000 bytes, perfdata.h)
 zeros=()
 for _ in $(seq 200); do zeros+=("$(printf '%099d' 0)"); done
 plugin long 0 "TLSRPT OK - long" "${zeros[@]}"
