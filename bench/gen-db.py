@@ -9,7 +9,8 @@ which creates the database with the current schema (tables, summary tables, trig
 Then the rows are bulk-inserted in one transaction with the sqlite3 module, with the session
 policies fills summary_sessions, and summary_policy_failures gets the statement that
 src/store.c runs per policy (schema step 4), here once for all policies. About one report in ten is
-Microsoft-style: the same sessions under an sts and a tlsa policy. Report days end at
+Microsoft-style: the same sessions under an sts and a tlsa policy. Policies carry policy strings
+(an MTA-STS mode: one domain in three testing, the rest enforce; a TLSA record). Report days end at
 --end-day (default: today, UTC), so that "the last 30 days" and "--since 7d" select data.
 The same arguments always give the same rows (except the received_at times).
 
@@ -85,6 +86,15 @@ def main():
     domains = ["d%04d.example" % i for i in range(args.domains)]
     reporters = ["reporter%02d.example" % i for i in range(args.reporters)]
     per_report = args.failures / max(args.reports, 1)
+    # policy strings as senders report them (check reads the MTA-STS mode from them): one domain
+    # in three in testing mode, the others enforce; a tlsa policy names one DANE-EE record
+    policy_strings = {
+        "sts": {d: json.dumps(["version: STSv1", "mode: %s" % ("testing" if i % 3 == 0 else
+                                                              "enforce"),
+                               "mx: mx1.%s" % d, "mx: mx2.%s" % d, "max_age: 604800"])
+                for i, d in enumerate(domains)},
+        "tlsa": {d: json.dumps(["3 1 1 %064x" % i]) for i, d in enumerate(domains)},
+    }
 
     reports, policies, failures, sessions = [], [], [], []
     n_failures = 0
@@ -111,7 +121,8 @@ def main():
         for k, ptype in enumerate(types):
             pid = next_policy
             next_policy += 1
-            policies.append((pid, rid, k, ptype, domain, '["mx1.%s","mx2.%s"]' % (domain, domain),
+            policies.append((pid, rid, k, ptype, domain, policy_strings[ptype][domain],
+                             '["mx1.%s","mx2.%s"]' % (domain, domain),
                              ok, sum(counts), domain))
             # a Microsoft pair has its failure rows split between its two policies, so
             # that the total number of rows stays exact
@@ -129,8 +140,8 @@ def main():
                    " tls_report_domain, received_at, last_received_at)"
                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", reports)
     db.executemany("INSERT INTO policies (id, report_ref, policy_index, policy_type,"
-                   " policy_domain, mx_host, total_successful_session_count,"
-                   " total_failure_session_count, domain) VALUES (?,?,?,?,?,?,?,?,?)", policies)
+                   " policy_domain, policy_string, mx_host, total_successful_session_count,"
+                   " total_failure_session_count, domain) VALUES (?,?,?,?,?,?,?,?,?,?)", policies)
     db.executemany("INSERT INTO summary_sessions (report_ref, policy_domain, report_day,"
                    " reporter_key, sts_successful, sts_failed, tlsa_successful, tlsa_failed)"
                    " VALUES (?,?,?,?,?,?,?,?)", sessions)

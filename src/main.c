@@ -10,10 +10,11 @@
 
 /* The commands, in the order "tlsrptdb --help" lists them. */
 static const TrCommand *const commands[] = {
-  &tr_command_ingest,  &tr_command_import, &tr_command_reprocess, &tr_command_prune,
-  &tr_command_query,   &tr_command_show,   &tr_command_rejected,  &tr_command_inspect,
-  &tr_command_explain, &tr_command_report, &tr_command_digest,    &tr_command_upgrade,
-  &tr_command_copy,    &tr_command_config, &tr_command_cgi,
+  &tr_command_ingest,  &tr_command_import,  &tr_command_reprocess, &tr_command_prune,
+  &tr_command_query,   &tr_command_show,    &tr_command_rejected,  &tr_command_inspect,
+  &tr_command_explain, &tr_command_report,  &tr_command_digest,    &tr_command_check,
+  &tr_command_metrics, &tr_command_upgrade, &tr_command_copy,      &tr_command_config,
+  &tr_command_cgi,
 };
 
 static void

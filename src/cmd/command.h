@@ -23,6 +23,9 @@ typedef enum
   TR_COMMAND_FORMAT = 1 << 2,   /* prints through a TrPrinter: --format */
   TR_COMMAND_DELIVERY = 1 << 3, /* an MTA runs it: exit 0 or 75, syslog, C locale, crash = 75 */
   TR_COMMAND_CGI = 1 << 4,      /* a web server runs it (RFC 3875): the outcome is an HTTP status */
+  /* a monitoring engine runs it: exit 0-3 (run() sets exit_status), an error is UNKNOWN (3)
+   * with its line on stdout, a crash too; -c is not --config (the guidelines' --critical) */
+  TR_COMMAND_MONITORING = 1 << 5,
 } TrCommandFlags;
 
 typedef enum
@@ -78,6 +81,8 @@ struct _TrContext
   char *format;       /* --format */
   GPtrArray *setting_pairs; /* options that are also config keys, as (key, value) pairs */
   TrCgiRequest *request;    /* TR_COMMAND_CGI: the request, answered by main once run() ends */
+  int exit_status;          /* the status of a run without error (TR_COMMAND_MONITORING: the
+                             * plugin's verdict, 0-2); 0 otherwise */
 };
 
 /* tr_command_main - run @command with the arguments after "tlsrptdb" (@argv[0]: its name) and
@@ -99,6 +104,11 @@ int tr_complete (const TrCommand *const *commands, guint n_commands, int n_words
  * over the config file, which is read after the options */
 gboolean tr_setting_option (const char *name, const char *value, gpointer data, GError **error);
 
+/* tr_command_domains - the policy domains of @given (values of a repeatable option or a config
+ * key, each a list split at ",", ";" and blanks), checked and in lower case, into *@out (NULL if
+ * none).  TR_ERROR_USAGE naming @option. */
+gboolean tr_command_domains (const char *option, char *const *given, char ***out, GError **error);
+
 #define TR_SETTING_OPTION(name, arg, text, meta)                                                   \
   {                                                                                                \
     name, 0, (arg) ? 0 : G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,                              \
@@ -110,3 +120,4 @@ extern const TrCommand tr_command_ingest, tr_command_import, tr_command_reproces
     tr_command_query, tr_command_show, tr_command_explain, tr_command_upgrade, tr_command_config;
 extern const TrCommand tr_command_cgi, tr_command_report, tr_command_digest;
 extern const TrCommand tr_command_rejected, tr_command_inspect, tr_command_copy;
+extern const TrCommand tr_command_check, tr_command_metrics;

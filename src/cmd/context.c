@@ -15,9 +15,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "command.h"
 #include "dbpath.h"
 #include "log.h"
+#include "query.h"
 
 /* The pipeline's settings (TR_COMMAND_PIPELINE): scope, trust and limits, all config keys too. */
 static const GOptionEntry pipeline_entries[] = {
@@ -56,6 +58,34 @@ tr_setting_option (const char *name, const char *value, gpointer data, GError **
 
   g_ptr_array_add (ctx->setting_pairs, g_strdup (name + 2)); /* without "--" */
   g_ptr_array_add (ctx->setting_pairs, g_strdup (value ? value : "true"));
+  return TRUE;
+}
+
+/* tr_command_domains - a list of policy domains from options or the config file */
+gboolean
+tr_command_domains (const char *option, char *const *given, char ***out, GError **error)
+{
+  g_autoptr (GPtrArray) domains = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; given != NULL && given[i] != NULL; i++)
+    {
+      g_auto (GStrv) words = g_strsplit_set (given[i], ",; \t", -1);
+
+      for (guint j = 0; words[j] != NULL; j++)
+        {
+          if (words[j][0] == '\0')
+            continue;
+          if (!tr_query_check_value (option, words[j], TRUE, error))
+            return FALSE;
+          g_ptr_array_add (domains, g_ascii_strdown (words[j], -1));
+        }
+    }
+  g_strfreev (*out);
+  *out = NULL;
+  if (domains->len == 0)
+    return TRUE;
+  g_ptr_array_add (domains, NULL);
+  *out = (char **) g_ptr_array_free (g_steal_pointer (&domains), FALSE);
   return TRUE;
 }
 
@@ -107,7 +137,8 @@ option_context (TrContext *ctx, gboolean *want_help)
     TR_SETTING_OPTION (
         "db", TRUE, "The database: an SQLite file, or PostgreSQL (postgresql://... or key=value)",
         "DB"),
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &ctx->config,
+    { "config", (command->flags & TR_COMMAND_MONITORING) ? 0 : 'c', 0, G_OPTION_ARG_FILENAME,
+      &ctx->config,
       "Config file (default $TLSRPTDB_CONFIG, else " TR_SETTINGS_DEFAULT_FILE " if present)",
       "PATH" },
     G_OPTION_ENTRY_NULL,
@@ -153,6 +184,7 @@ context_init (TrContext *ctx, const TrCommand *command)
   ctx->options = g_malloc0 (MAX (command->options_size, 1));
   ctx->now = g_date_time_new_now_utc ();
   ctx->settings = (TrSettings) TR_SETTINGS_INIT;
+  ctx->settings.command = command->name;
   ctx->setting_pairs = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -297,27 +329,43 @@ setup (TrContext *ctx, int argc, char **argv, gboolean *done, GError **error)
 
 #ifndef TR_SANITIZED /* the sanitizers' own reports matter more in a test build */
 static const char *fatal_text;
+static int fatal_fd, fatal_status;
 
-/* fatal_signal - last resort: a crash must defer the message (75), never bounce or lose it */
+/* fatal_signal - last resort: a crash must defer the message (75), never bounce or lose it; a
+ * monitoring plugin says UNKNOWN (3) on stdout, where the engine looks */
 static void
 fatal_signal (int signo)
 {
   (void) signo;
-  (void) !write (STDERR_FILENO, fatal_text, strlen (fatal_text));
-  _exit (EX_TEMPFAIL);
+  (void) !write (fatal_fd, fatal_text, strlen (fatal_text));
+  _exit (fatal_status);
 }
 #endif
 
-/* install_last_resort - a delivery command that crashes exits 75 */
+/* install_last_resort - a delivery command that crashes exits 75, a monitoring one 3 */
 static void
-install_last_resort (const char *name)
+install_last_resort (const char *name, gboolean monitoring)
 {
 #ifndef TR_SANITIZED
   static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
   struct sigaction action = { 0 };
 
-  fatal_text
-      = g_strdup_printf ("%s %s: internal error (fatal signal): deferred\n", PACKAGE_NAME, name);
+  if (monitoring)
+    {
+      /* SIGBUS too: a read-only connection maps the database, and a file cut short under it
+       * (not by SQLite) faults instead of failing a read */
+      fatal_text = TR_CHECK_SERVICE " UNKNOWN - internal error (fatal signal), or the database "
+                                    "file was cut short while it was read\n";
+      fatal_fd = STDOUT_FILENO;
+      fatal_status = TR_EXIT_UNKNOWN;
+    }
+  else
+    {
+      fatal_text = g_strdup_printf ("%s %s: internal error (fatal signal): deferred\n",
+                                    PACKAGE_NAME, name);
+      fatal_fd = STDERR_FILENO;
+      fatal_status = EX_TEMPFAIL;
+    }
   action.sa_handler = fatal_signal;
   sigemptyset (&action.sa_mask);
   action.sa_flags = SA_RESETHAND;
@@ -325,7 +373,41 @@ install_last_resort (const char *name)
     sigaction (fatal[i], &action, NULL);
 #else
   (void) name;
+  (void) monitoring;
 #endif
+}
+
+/* report_error - say what went wrong: one line on stderr (and syslog for delivery), or for a
+ * monitoring plugin its UNKNOWN output on stdout, where the engine reads it ("TLSRPT UNKNOWN -
+ * why"; an engine shows stderr nowhere, or mixed into the output) */
+static void
+report_error (const GError *error, TrExitMode mode)
+{
+  g_autoptr (TrPlugin) plugin = NULL;
+  g_autofree char *text = NULL;
+
+  if (mode != TR_EXIT_MODE_MONITORING)
+    {
+      tr_log_error (NULL, "%s", error->message);
+      return;
+    }
+  plugin = tr_plugin_new (TR_CHECK_SERVICE);
+  tr_plugin_raise (plugin, TR_PLUGIN_UNKNOWN);
+  tr_plugin_set_summary (plugin, error->message);
+  text = tr_plugin_format (plugin);
+  fputs (text, stdout);
+  fflush (stdout);
+}
+
+/* exit_mode - how @command reports failure (a CGI command answers with an HTTP status instead) */
+static TrExitMode
+exit_mode (const TrCommand *command)
+{
+  if (command->flags & TR_COMMAND_DELIVERY)
+    return TR_EXIT_MODE_DELIVERY;
+  if (command->flags & TR_COMMAND_MONITORING)
+    return TR_EXIT_MODE_MONITORING;
+  return TR_EXIT_MODE_TOOL;
 }
 
 /* cgi_answer - the answer of a CGI command (after the rest of the body was read): the status
@@ -356,25 +438,27 @@ tr_command_main (const TrCommand *command, int argc, char **argv)
 {
   gboolean delivery = (command->flags & TR_COMMAND_DELIVERY) != 0;
   gboolean cgi = (command->flags & TR_COMMAND_CGI) != 0;
-  TrExitMode mode = delivery ? TR_EXIT_MODE_DELIVERY : TR_EXIT_MODE_TOOL;
+  TrExitMode mode = exit_mode (command);
   g_autoptr (GError) error = NULL;
   gboolean done = FALSE;
   TrContext ctx = { 0 };
+  int status;
 
-  if (delivery)
-    install_last_resort (command->name);
+  if (delivery || mode == TR_EXIT_MODE_MONITORING)
+    install_last_resort (command->name, mode == TR_EXIT_MODE_MONITORING);
   tr_log_open (command->name, delivery || cgi);
   context_init (&ctx, command);
   if (cgi)
     ctx.request = tr_cgi_request_new (NULL, STDIN_FILENO);
   if (setup (&ctx, argc, argv, &done, &error))
     command->run (&ctx, &error);
+  status = ctx.exit_status;
   if (cgi && !done)
     cgi_answer (&ctx, error); /* whatever happened: a CGI program always answers */
   context_clear (&ctx);
   if (cgi)
     return EX_OK; /* the answer is the outcome; web servers ignore the exit status */
   if (error != NULL)
-    tr_log_error (NULL, "%s", error->message);
-  return tr_exit_code (error, mode);
+    report_error (error, mode);
+  return error != NULL ? tr_exit_code (error, mode) : status;
 }

@@ -468,27 +468,50 @@ tr_plugin_add_perfdata (TrPlugin *plugin, const TrPerfdata *item)
     g_ptr_array_add (plugin->perfdata, tr_perfdata_format (item));
 }
 
+/* NOTES_RESERVE - room kept within TR_PLUGIN_MAX_OUTPUT for the two "left out" lines */
+#define NOTES_RESERVE 120
+
 /* tr_plugin_format - the performance data go on the first line: Nagios also reads them after a
  * '|' in the long output, but Icinga 2 reads a '|' line by line and would take the lines after
- * it for text */
+ * it for text.  The whole stays within TR_PLUGIN_MAX_OUTPUT: whole items and lines are left out
+ * from the end, and counted, rather than cut by the engine in the middle of one. */
 char *
 tr_plugin_format (const TrPlugin *plugin)
 {
   GString *s = g_string_new (plugin->service);
+  const gsize budget = TR_PLUGIN_MAX_OUTPUT - NOTES_RESERVE;
+  guint perfdata_left_out = plugin->perfdata_left_out;
+  guint lines_left_out = plugin->lines_left_out;
 
   g_string_append_printf (s, " %s", tr_plugin_status_word (plugin->status));
   if (plugin->summary != NULL && plugin->summary[0] != '\0')
     g_string_append_printf (s, " - %s", plugin->summary);
   for (guint i = 0; i < plugin->perfdata->len; i++)
-    g_string_append_printf (s, "%s%s", i == 0 ? " | " : " ",
-                            (const char *) g_ptr_array_index (plugin->perfdata, i));
+    {
+      const char *item = g_ptr_array_index (plugin->perfdata, i);
+
+      if (s->len + 3 + strlen (item) + 1 > budget)
+        {
+          perfdata_left_out += plugin->perfdata->len - i;
+          break;
+        }
+      g_string_append_printf (s, "%s%s", i == 0 ? " | " : " ", item);
+    }
   g_string_append_c (s, '\n');
   for (guint i = 0; i < plugin->lines->len; i++)
-    g_string_append_printf (s, "%s\n", (const char *) g_ptr_array_index (plugin->lines, i));
-  if (plugin->lines_left_out > 0)
-    g_string_append_printf (s, "(%u more lines left out)\n", plugin->lines_left_out);
-  if (plugin->perfdata_left_out > 0)
-    g_string_append_printf (s, "(%u more performance data items left out)\n",
-                            plugin->perfdata_left_out);
+    {
+      const char *line = g_ptr_array_index (plugin->lines, i);
+
+      if (s->len + strlen (line) + 1 > budget)
+        {
+          lines_left_out += plugin->lines->len - i;
+          break;
+        }
+      g_string_append_printf (s, "%s\n", line);
+    }
+  if (lines_left_out > 0)
+    g_string_append_printf (s, "(%u more lines left out)\n", lines_left_out);
+  if (perfdata_left_out > 0)
+    g_string_append_printf (s, "(%u more performance data items left out)\n", perfdata_left_out);
   return g_string_free (s, FALSE);
 }

@@ -60,6 +60,11 @@ typedef struct
  * ends in "...", what is over a count is left out and said so in a last line.  A label holds a
  * domain name (253 bytes at most) and a word or two: only hostile ones are cut. */
 #define TR_PLUGIN_MAX_SUMMARY 200
+/* the whole output: Nagios 4.4 reads what a plugin prints in 8 KB pieces and, once the plugin
+ * has exited, may keep only the first one or two and drop the rest, in the middle of a line or of
+ * a performance data item (tests/monitoring/nagios.sh measured 20 KB kept whole, cut at 8193 and
+ * at 16310 bytes) */
+#define TR_PLUGIN_MAX_OUTPUT 8000
 #define TR_PLUGIN_MAX_LINE 500
 #define TR_PLUGIN_MAX_LINES 1000
 #define TR_PLUGIN_MAX_PERFDATA 1000

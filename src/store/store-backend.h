@@ -59,6 +59,15 @@ typedef struct
                            gpointer data, GError **error);
   gboolean (*each_policy) (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
                            gpointer data, GError **error);
+  /* the reads of the alerts (check, metrics) */
+  gboolean (*begin_read) (TrStore *store, GError **error);
+  void (*end_read) (TrStore *store);
+  gboolean (*each_coverage) (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                             gpointer data, GError **error);
+  gboolean (*each_domain_sessions) (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                                    gpointer data, GError **error);
+  gboolean (*each_result_type) (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                                gpointer data, GError **error);
 } TrStoreBackend;
 
 struct _TrStore
@@ -67,6 +76,7 @@ struct _TrStore
   char *name; /* the database as given */
   TrStoreMode mode;
   gboolean in_transaction;
+  gboolean in_read;          /* between tr_store_begin_read and tr_store_end_read */
   guint64 rejected_budget;   /* bytes of messages `rejected` may hold */
   guint64 rejected_requests; /* rows of `rejected` that came over HTTPS */
 };

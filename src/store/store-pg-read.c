@@ -816,3 +816,112 @@ tr_pg_find_rejected (TrStore *base, gint64 id, gboolean with_raw, TrRejectedRow 
   *found = TRUE;
   return TRUE;
 }
+
+/* --- the reads of the alerts (check, metrics) ----------------------------------------------- */
+
+/* tr_pg_begin_read - one read-only REPEATABLE READ transaction for the reads until
+ * tr_pg_end_read: they see one snapshot, and each_row's own reads join it */
+gboolean
+tr_pg_begin_read (TrStore *base, GError **error)
+{
+  gboolean own;
+
+  return tr_pg_read_begin (PG_STORE (base), &own, error);
+}
+
+void
+tr_pg_end_read (TrStore *base)
+{
+  tr_pg_read_end (PG_STORE (base), TRUE);
+}
+
+static gboolean
+coverage_row (const PGresult *res, int row, gpointer data, GError **error)
+{
+  Reader *r = data;
+  TrSessionRow s = {
+    .report_row = tr_pg_int (res, row, 0),
+    .day = tr_pg_text (res, row, 1),
+    .domain = tr_pg_text (res, row, 2),
+    .reporter = tr_pg_text (res, row, 3),
+    .end_datetime = tr_pg_text (res, row, 10),
+  };
+
+  class_counts (res, row, 4, &s.successful, &s.failed);
+  return ((TrSessionFunc) r->func) (&s, r->data, error);
+}
+
+/* tr_pg_each_coverage - the summary_sessions rows with their report's end_datetime */
+gboolean
+tr_pg_each_coverage (TrStore *base, const TrQueryFilter *filter, TrSessionFunc func, gpointer data,
+                     GError **error)
+{
+  g_auto (Query) q = { 0 };
+  Reader r = { (gpointer) func, data };
+
+  query_init (&q, "SELECT s.report_ref, s.report_day, s.policy_domain, s.reporter_key,"
+                  " s.sts_successful, s.sts_failed, s.tlsa_successful, s.tlsa_failed,"
+                  " s.other_successful, s.other_failed, " TS (
+                      "r.end_datetime") " FROM summary_sessions s JOIN reports r ON r.id = "
+                                        "s.report_ref WHERE true");
+  add_session_filters (&q, filter);
+  return each_row (PG_STORE (base), &q, coverage_row, &r, error);
+}
+
+static gboolean
+domain_sessions_row (const PGresult *res, int row, gpointer data, GError **error)
+{
+  Reader *r = data;
+  TrSessionRow s = { .domain = tr_pg_text (res, row, 0) };
+
+  class_counts (res, row, 1, &s.successful, &s.failed);
+  return ((TrSessionFunc) r->func) (&s, r->data, error);
+}
+
+/* tr_pg_each_domain_sessions - the summary_sessions rows with the domain and the counts only */
+gboolean
+tr_pg_each_domain_sessions (TrStore *base, const TrQueryFilter *filter, TrSessionFunc func,
+                            gpointer data, GError **error)
+{
+  g_auto (Query) q = { 0 };
+  Reader r = { (gpointer) func, data };
+
+  query_init (&q, "SELECT s.policy_domain, s.sts_successful, s.sts_failed, s.tlsa_successful,"
+                  " s.tlsa_failed, s.other_successful, s.other_failed FROM summary_sessions s"
+                  " WHERE true");
+  add_session_filters (&q, filter);
+  return each_row (PG_STORE (base), &q, domain_sessions_row, &r, error);
+}
+
+static gboolean
+result_type_row (const PGresult *res, int row, gpointer data, GError **error)
+{
+  Reader *r = data;
+  TrDetailRow d = {
+    .domain = tr_pg_text (res, row, 0),
+    .result_type = tr_pg_text (res, row, 1),
+  };
+
+  if (d.domain == NULL || d.result_type == NULL)
+    return TRUE;
+  return ((TrDetailFunc) r->func) (&d, r->data, error);
+}
+
+/* tr_pg_each_result_type - the domain key and result type of each summed failure detail the
+ * filter selects (the rows of one domain together, by the order of the session rows) */
+gboolean
+tr_pg_each_result_type (TrStore *base, const TrQueryFilter *filter, TrDetailFunc func,
+                        gpointer data, GError **error)
+{
+  g_auto (Query) q = { 0 };
+  Reader r = { (gpointer) func, data };
+
+  query_init (&q, "SELECT s.policy_domain, f.result_type FROM summary_sessions s"
+                  " JOIN policies p ON p.report_ref = s.report_ref AND p.domain = s.policy_domain"
+                  " JOIN summary_policy_failures f ON f.policy_ref = p.id WHERE true");
+  add_session_filters (&q, filter);
+  add_detail_filters (&q, filter);
+  if (filter->domains != NULL)
+    g_string_append (q.sql, " ORDER BY s.policy_domain");
+  return each_row (PG_STORE (base), &q, result_type_row, &r, error);
+}

@@ -193,6 +193,14 @@ gboolean tr_pg_count_rejected (TrStore *store, const TrRejectedFilter *filter, g
                                gint64 *kept_bytes, GError **error);
 gboolean tr_pg_find_rejected (TrStore *store, gint64 id, gboolean with_raw, TrRejectedRow *row,
                               gboolean *found, GError **error);
+gboolean tr_pg_begin_read (TrStore *store, GError **error);
+void tr_pg_end_read (TrStore *store);
+gboolean tr_pg_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                              gpointer data, GError **error);
+gboolean tr_pg_each_domain_sessions (TrStore *store, const TrQueryFilter *filter,
+                                     TrSessionFunc func, gpointer data, GError **error);
+gboolean tr_pg_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                                 gpointer data, GError **error);
 
 /* The columns of a report that make a TrStoredReport (tr_pg_stored_from_row). */
 #define PG_REPORT_COLUMNS(r)                                                                       \

@@ -903,3 +903,121 @@ tr_sqlite_find_rejected (TrStore *base, gint64 id, gboolean with_raw, TrRejected
   *found = TRUE;
   return TRUE;
 }
+
+/* tr_sqlite_begin_read - a deferred transaction: the first read takes the snapshot (WAL), which
+ * the later reads share; writers go on committing to the WAL meanwhile */
+gboolean
+tr_sqlite_begin_read (TrStore *base, GError **error)
+{
+  return tr_sqlite_exec (SQLITE_STORE (base), "BEGIN", error);
+}
+
+void
+tr_sqlite_end_read (TrStore *base)
+{
+  sqlite3_exec (SQLITE_STORE (base)->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* tr_sqlite_each_coverage - the summary_sessions rows with their report's end_datetime (a
+ * column before raw_json: no overflow page of a large report is read) */
+gboolean
+tr_sqlite_each_coverage (TrStore *base, const TrQueryFilter *filter, TrSessionFunc func,
+                         gpointer data, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql
+      = g_string_new ("SELECT s.report_ref, s.report_day, s.policy_domain, s.reporter_key,"
+                      " s.sts_successful, s.sts_failed, s.tlsa_successful, s.tlsa_failed,"
+                      " s.other_successful, s.other_failed, r.end_datetime");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " CROSS JOIN reports r WHERE r.id = s.report_ref");
+  add_session_filters (sql, filter);
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrSessionRow row = {
+        .report_row = sqlite3_column_int64 (stmt, 0),
+        .day = tr_sqlite_column_text (stmt, 1),
+        .domain = tr_sqlite_column_text (stmt, 2),
+        .reporter = tr_sqlite_column_text (stmt, 3),
+        .end_datetime = tr_sqlite_column_text (stmt, 10),
+      };
+
+      class_counts (stmt, 4, &row.successful, &row.failed);
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading the days reports cover", error);
+}
+
+/* tr_sqlite_each_domain_sessions - the summary_sessions rows with the domain and the counts
+ * only: three columns fewer to decode a row took a quarter off a read of every row */
+gboolean
+tr_sqlite_each_domain_sessions (TrStore *base, const TrQueryFilter *filter, TrSessionFunc func,
+                                gpointer data, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql
+      = g_string_new ("SELECT s.policy_domain, s.sts_successful, s.sts_failed,"
+                      " s.tlsa_successful, s.tlsa_failed, s.other_successful, s.other_failed");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " WHERE 1");
+  add_session_filters (sql, filter);
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrSessionRow row = { .domain = tr_sqlite_column_text (stmt, 0) };
+
+      class_counts (stmt, 1, &row.successful, &row.failed);
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading sessions", error);
+}
+
+/* tr_sqlite_each_result_type - each session summary row (one report and domain key, by the
+ * index of the domains when they are named) with the policies of that key and their summed
+ * details: two columns a row.  Not DISTINCT: SQLite's temporary index for it cost more than the
+ * caller's hash table (measured: 110 against 75 M instructions for 28,600 rows) */
+gboolean
+tr_sqlite_each_result_type (TrStore *base, const TrQueryFilter *filter, TrDetailFunc func,
+                            gpointer data, GError **error)
+{
+  TrSqliteStore *store = SQLITE_STORE (base);
+  g_autoptr (GString) sql = g_string_new ("SELECT s.policy_domain, f.result_type");
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  add_sessions_from (sql, filter);
+  g_string_append (sql, " CROSS JOIN policies p CROSS JOIN summary_policy_failures f"
+                        " WHERE p.report_ref = s.report_ref AND p.domain = s.policy_domain"
+                        " AND f.policy_ref = p.id");
+  add_session_filters (sql, filter);
+  add_detail_filters (sql, filter);
+  stmt = prepare (store, sql->str, filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrDetailRow row = {
+        .domain = tr_sqlite_column_text (stmt, 0),
+        .result_type = tr_sqlite_column_text (stmt, 1),
+      };
+
+      if (row.domain == NULL || row.result_type == NULL)
+        continue;
+      if (!func (&row, data, error))
+        return error == NULL || *error == NULL;
+    }
+  return read_error (store, rc, "reading result types", error);
+}

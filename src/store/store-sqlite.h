@@ -129,3 +129,11 @@ gboolean tr_sqlite_each_source (TrStore *store, const TrQueryFilter *filter, TrS
                                 gpointer data, GError **error);
 gboolean tr_sqlite_each_policy (TrStore *store, const TrQueryFilter *filter, TrPolicyFunc func,
                                 gpointer data, GError **error);
+gboolean tr_sqlite_begin_read (TrStore *store, GError **error);
+void tr_sqlite_end_read (TrStore *store);
+gboolean tr_sqlite_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                                  gpointer data, GError **error);
+gboolean tr_sqlite_each_domain_sessions (TrStore *store, const TrQueryFilter *filter,
+                                         TrSessionFunc func, gpointer data, GError **error);
+gboolean tr_sqlite_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                                     gpointer data, GError **error);

@@ -420,6 +420,45 @@ tr_store_each_name (TrStore *store, TrNameKind kind, TrNameFunc func, gpointer d
   return store->backend->each_name (store, kind, func, data, error);
 }
 
+gboolean
+tr_store_begin_read (TrStore *store, GError **error)
+{
+  g_return_val_if_fail (!store->in_transaction && !store->in_read, FALSE);
+  if (!store->backend->begin_read (store, error))
+    return FALSE;
+  store->in_read = TRUE;
+  return TRUE;
+}
+
+void
+tr_store_end_read (TrStore *store)
+{
+  if (store->in_read)
+    store->backend->end_read (store);
+  store->in_read = FALSE;
+}
+
+gboolean
+tr_store_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                        gpointer data, GError **error)
+{
+  return store->backend->each_coverage (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_domain_sessions (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                               gpointer data, GError **error)
+{
+  return store->backend->each_domain_sessions (store, filter, func, data, error);
+}
+
+gboolean
+tr_store_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                           gpointer data, GError **error)
+{
+  return store->backend->each_result_type (store, filter, func, data, error);
+}
+
 /* tr_store_now - the current time as "YYYY-MM-DDTHH:MM:SSZ" */
 char *
 tr_store_now (void)

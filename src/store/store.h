@@ -271,6 +271,8 @@ typedef struct
   const char *reporter;
   TrClassCounts successful;
   TrClassCounts failed;
+  const char *end_datetime; /* the end of the report's date range ("YYYY-MM-DDTHH:MM:SSZ") or
+                             * NULL: set by tr_store_each_coverage only */
 } TrSessionRow;
 
 /* The failed sessions of one report, domain key, policy class, result type and receiving MX
@@ -460,6 +462,32 @@ gboolean tr_store_copy_report (TrStore *store, const TrStoredReport *stored, gbo
  * not apply: the bytes are copied as they are.  Inside a transaction. */
 gboolean tr_store_copy_rejected (TrStore *store, const TrRejectedRow *row, gboolean *added,
                                  GError **error);
+
+/* --- reading for the alerts (check, metrics) ---------------------------------------------- */
+
+/* tr_store_begin_read - the reads until tr_store_end_read() see the database as one state
+ * (a snapshot taken by the first of them), whatever ingests commit meanwhile; a writer is never
+ * blocked by it.  Not inside a write transaction. */
+gboolean tr_store_begin_read (TrStore *store, GError **error);
+/* tr_store_end_read - end the snapshot of tr_store_begin_read() (nothing to do if none) */
+void tr_store_end_read (TrStore *store);
+
+/* tr_store_each_coverage - tr_store_each_session() with the end of each report's date range
+ * (row->end_datetime), to judge silence by the days the reports cover */
+gboolean tr_store_each_coverage (TrStore *store, const TrQueryFilter *filter, TrSessionFunc func,
+                                 gpointer data, GError **error);
+/* tr_store_each_domain_sessions - tr_store_each_session() with only row->domain and the counts
+ * set: the cheapest read of every row, for the sessions of every stored report (metrics) */
+gboolean tr_store_each_domain_sessions (TrStore *store, const TrQueryFilter *filter,
+                                        TrSessionFunc func, gpointer data, GError **error);
+/* tr_store_each_result_type - the domain key and result type (as stored) of the summed failure
+ * details that @filter selects (only row->domain and row->result_type are set; the rows of one
+ * domain together when filter->domains is set): whether a type occurred, without the rest of its
+ * rows */
+gboolean tr_store_each_result_type (TrStore *store, const TrQueryFilter *filter, TrDetailFunc func,
+                                    gpointer data, GError **error);
+/* (the policy modes come from tr_store_each_policy, the messages kept in `rejected` from
+ * tr_store_each_rejected, both above) */
 
 /* --- time --------------------------------------------------------------------------------- */
 

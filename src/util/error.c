@@ -1,5 +1,5 @@
-/* error.c - TR_ERROR and the one mapping from errors to exit codes (sysexits.h) or, for a CGI
- * program, to HTTP statuses */
+/* error.c - TR_ERROR and the one mapping from errors to exit codes (sysexits.h; a monitoring
+ * plugin's UNKNOWN) or, for a CGI program, to HTTP statuses */
 #include "config.h"
 
 #include <sysexits.h>
@@ -53,6 +53,10 @@ tr_exit_code (const GError *error, TrExitMode mode)
     return error == NULL ? 200 : http_status (error);
   if (error == NULL)
     return EX_OK;
+  /* a plugin that cannot judge (no database, a bad option, a newer schema, our own bug) says
+   * UNKNOWN: 64 or 66 would be read as UNKNOWN by some engines and as CRITICAL by others */
+  if (mode == TR_EXIT_MODE_MONITORING)
+    return TR_EXIT_UNKNOWN;
 
   if (error->domain != TR_ERROR)
     return mode == TR_EXIT_MODE_DELIVERY ? EX_TEMPFAIL : EX_SOFTWARE;

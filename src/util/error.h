@@ -26,11 +26,17 @@ GQuark tr_error_quark (void);
  * answers with an HTTP status, and a 5xx tells the sender to retry. */
 typedef enum
 {
-  TR_EXIT_MODE_DELIVERY, /* ingest: everything the admin can fix is 75 */
-  TR_EXIT_MODE_TOOL,     /* query, import: the sysexits.h code that fits */
-  TR_EXIT_MODE_CGI,      /* cgi: the HTTP status; what the admin can fix is 503 */
+  TR_EXIT_MODE_DELIVERY,   /* ingest: everything the admin can fix is 75 */
+  TR_EXIT_MODE_TOOL,       /* query, import: the sysexits.h code that fits */
+  TR_EXIT_MODE_CGI,        /* cgi: the HTTP status; what the admin can fix is 503 */
+  TR_EXIT_MODE_MONITORING, /* check, a monitoring plugin: every error is UNKNOWN (3) */
 } TrExitMode;
 
-/* tr_exit_code - the sysexits.h status for @error (NULL means success), or in
- * TR_EXIT_MODE_CGI the HTTP status (NULL: 200; a command that succeeds says 201 or 200 itself) */
+/* The exit status of a monitoring plugin that could not tell (Monitoring Plugins Development
+ * Guidelines: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) */
+#define TR_EXIT_UNKNOWN 3
+
+/* tr_exit_code - the sysexits.h status for @error (NULL means success), UNKNOWN for a monitoring
+ * plugin, or in TR_EXIT_MODE_CGI the HTTP status (NULL: 200; a command that succeeds says 201 or
+ * 200 itself) */
 int tr_exit_code (const GError *error, TrExitMode mode);

@@ -61,6 +61,58 @@ static const struct
 
 #define FIELD(settings, i, type) ((type *) ((char *) (settings) + keys[i].offset))
 
+/* The keys of tlsrptdb check's group [check]: its long options.  Their values are kept as text
+ * and read by cmd-check.c, which knows what they mean; "domain" is a list (joined by ","). */
+static const char *const check_keys[] = {
+  "since",    "warning", "critical",      "min-sessions",   "history",       "silent-after",
+  "rejected", "domain",  "authenticated", "enforce-window", "min-reporters", NULL,
+};
+
+/* The commands with a group of their own in the config file. */
+static const struct
+{
+  const char *group;
+  const char *const *keys;
+} command_groups[] = {
+  { "check", check_keys },
+};
+
+/* command_keys - the keys of the group of @command, or NULL if it has none */
+static const char *const *
+command_keys (const char *command)
+{
+  for (guint i = 0; command != NULL && i < G_N_ELEMENTS (command_groups); i++)
+    if (strcmp (command, command_groups[i].group) == 0)
+      return command_groups[i].keys;
+  return NULL;
+}
+
+/* set_command_value - keep @value of the command's own @key (FALSE if it is not one) */
+static gboolean
+set_command_value (TrSettings *settings, const char *key, const char *value, gboolean append)
+{
+  const char *const *own = command_keys (settings->command);
+  const char *old;
+
+  if (own == NULL || !g_strv_contains (own, key))
+    return FALSE;
+  if (settings->command_values == NULL)
+    settings->command_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  old = g_hash_table_lookup (settings->command_values, key);
+  g_hash_table_insert (settings->command_values, g_strdup (key),
+                       append && old != NULL ? g_strconcat (old, ",", value, NULL)
+                                             : g_strdup (value));
+  return TRUE;
+}
+
+const char *
+tr_settings_command_value (const TrSettings *settings, const char *key)
+{
+  if (settings->command_values == NULL)
+    return NULL;
+  return g_hash_table_lookup (settings->command_values, key);
+}
+
 void
 tr_settings_clear (TrSettings *settings)
 {
@@ -69,6 +121,7 @@ tr_settings_clear (TrSettings *settings)
   g_clear_pointer (&settings->trusted_authserv_ids, g_strfreev);
   g_clear_pointer (&settings->file, g_free);
   g_clear_pointer (&settings->origins, g_hash_table_unref);
+  g_clear_pointer (&settings->command_values, g_hash_table_unref);
 }
 
 const char *
@@ -197,10 +250,17 @@ set_number (TrSettings *settings, guint i, const char *value, GError **error)
   return TRUE;
 }
 
-/* tr_settings_set - set @key from its text form */
+/* tr_settings_parse_bool - true/false, yes/no, 1/0, on/off */
 gboolean
-tr_settings_set (TrSettings *settings, const char *key, const char *value, gboolean append,
-                 GError **error)
+tr_settings_parse_bool (const char *text, gboolean *out)
+{
+  return parse_bool (text, out);
+}
+
+/* set_general - set @key of [tlsrptdb] from its text form */
+static gboolean
+set_general (TrSettings *settings, const char *key, const char *value, gboolean append,
+             GError **error)
 {
   int i = find_key (key);
 
@@ -233,6 +293,17 @@ tr_settings_set (TrSettings *settings, const char *key, const char *value, gbool
       default:
         return set_number (settings, (guint) i, value, error);
     }
+}
+
+/* tr_settings_set - set @key from its text form: an option of the command's own group, or of
+ * [tlsrptdb] */
+gboolean
+tr_settings_set (TrSettings *settings, const char *key, const char *value, gboolean append,
+                 GError **error)
+{
+  if (set_command_value (settings, key, value, append))
+    return TRUE;
+  return set_general (settings, key, value, append, error);
 }
 
 /* format_number - @n in the config file's syntax: with a K, M or G suffix when exact */
@@ -393,18 +464,36 @@ config_error (GError **error, const char *path, guint line)
     g_prefix_error (error, "%s: ", path);
 }
 
-/* load_keys - the keys of [tlsrptdb] in @file, whose text is @text */
-static gboolean
-load_keys (TrSettings *settings, GKeyFile *file, const char *text, const char *path, GError **error)
+/* unknown_command_key - the error for @key in the command's own @group */
+static void
+unknown_command_key (const char *key, const char *group, GError **error)
 {
-  g_auto (GStrv) keys_set = g_key_file_get_keys (file, GROUP, NULL, NULL);
+  const char *const *own = command_keys (group);
+  const char *meant = tr_suggest (key, own, g_strv_length ((char **) own));
+
+  if (meant != NULL)
+    g_set_error (error, TR_ERROR, TR_ERROR_CONFIG,
+                 "unknown setting \"%s\" in [%s]: did you mean %s?", key, group, meant);
+  else
+    g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "unknown setting \"%s\" in [%s]", key, group);
+}
+
+/* load_keys - the keys of @group in @file, whose text is @text: [tlsrptdb], or the running
+ * command's own group (kept as text for the command) */
+static gboolean
+load_keys (TrSettings *settings, GKeyFile *file, const char *text, const char *path,
+           const char *group, GError **error)
+{
+  g_auto (GStrv) keys_set = g_key_file_get_keys (file, group, NULL, NULL);
+  gboolean own = strcmp (group, GROUP) != 0;
 
   for (guint i = 0; keys_set != NULL && keys_set[i] != NULL; i++)
     {
       g_autoptr (GError) local_error = NULL;
-      g_autofree char *value = g_key_file_get_string (file, GROUP, keys_set[i], &local_error);
-      guint line = line_of (text, GROUP, keys_set[i]);
+      g_autofree char *value = g_key_file_get_string (file, group, keys_set[i], &local_error);
+      guint line = line_of (text, group, keys_set[i]);
       g_autofree char *where = g_strdup_printf ("%s:%u", path, line);
+      gboolean ok;
 
       if (value == NULL)
         {
@@ -412,12 +501,18 @@ load_keys (TrSettings *settings, GKeyFile *file, const char *text, const char *p
           config_error (error, path, line);
           return FALSE;
         }
-      if (!tr_settings_set (settings, keys_set[i], g_strstrip (value), FALSE, error))
+      g_strstrip (value);
+      ok = own ? set_command_value (settings, keys_set[i], value, FALSE)
+               : set_general (settings, keys_set[i], value, FALSE, error);
+      if (!ok)
         {
+          if (own)
+            unknown_command_key (keys_set[i], group, error);
           config_error (error, path, line);
           return FALSE;
         }
-      tr_settings_set_origin (settings, keys_set[i], TR_SOURCE_FILE, where);
+      if (!own)
+        tr_settings_set_origin (settings, keys_set[i], TR_SOURCE_FILE, where);
     }
   return TRUE;
 }
@@ -448,12 +543,15 @@ tr_settings_load (TrSettings *settings, const char *path, GError **error)
   tr_settings_set_origin (settings, "config", source, where);
   groups = g_key_file_get_groups (file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
-    if (strcmp (groups[i], GROUP) != 0)
+    if (strcmp (groups[i], GROUP) != 0 && command_keys (groups[i]) == NULL)
       {
         g_set_error (error, TR_ERROR, TR_ERROR_CONFIG, "unknown group [%s] (use [%s])", groups[i],
                      GROUP);
         config_error (error, path, line_of (text, groups[i], NULL));
         return FALSE;
       }
-  return load_keys (settings, file, text, path, error);
+  /* only the running command reads its own group: a mistake in [check] cannot stop ingest */
+  return load_keys (settings, file, text, path, GROUP, error)
+         && (command_keys (settings->command) == NULL
+             || load_keys (settings, file, text, path, settings->command, error));
 }

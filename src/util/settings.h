@@ -1,5 +1,7 @@
 /* settings.h - what an administrator sets for ingest: defaults, then the config file
- * (GLib key file, group [tlsrptdb]), then the command line; and where each value came from */
+ * (GLib key file, group [tlsrptdb]), then the command line; where each value came from; and a
+ * command's own settings (group [check]: the options of tlsrptdb check), kept as text for the
+ * command to read */
 #pragma once
 
 #include <glib.h>
@@ -28,6 +30,8 @@ typedef struct
   gboolean verbose;            /* say what was stored */
   char *file;                  /* the config file read, or NULL for none */
   GHashTable *origins;         /* key -> where its value came from, if not the default */
+  const char *command;         /* the command running: its group ([check]) is read too */
+  GHashTable *command_values;  /* the keys of that group, file then options: key -> text */
 } TrSettings;
 
 #define TR_SETTINGS_INIT                                                                           \
@@ -55,6 +59,13 @@ gboolean tr_settings_set (TrSettings *settings, const char *key, const char *val
  * allocated. */
 char *tr_settings_value (const TrSettings *settings, const char *key);
 
+/* tr_settings_command_value - the text of @key of the command's own group ([check]): the
+ * option if given, else the config file's, else NULL */
+const char *tr_settings_command_value (const TrSettings *settings, const char *key);
+
+/* tr_settings_parse_bool - true/false, yes/no, 1/0, on/off (case-insensitive) */
+gboolean tr_settings_parse_bool (const char *text, gboolean *out);
+
 /* tr_settings_set_origin - record where @key's value came from (@where as for TrSettingSource;
  * TR_SOURCE_DEFAULT forgets it) */
 void tr_settings_set_origin (TrSettings *settings, const char *key, TrSettingSource source,
@@ -72,7 +83,8 @@ const char *tr_settings_config_file (const char *option, TrSettingSource *source
                                      const char **where);
 
 /* tr_settings_load - read the config file @path (NULL: $TLSRPTDB_CONFIG, else
- * /etc/tlsrptdb.conf when it exists), recording the file and the line of each key.  A file named
- * explicitly must exist.
+ * /etc/tlsrptdb.conf when it exists), recording the file and the line of each key: [tlsrptdb],
+ * and the group of settings->command if it has one ([check]; the others' groups are left alone,
+ * so that a mistake there cannot stop ingest).  A file named explicitly must exist.
  * Errors: TR_ERROR_CONFIG, "FILE:LINE: what is wrong" (the line when there is one). */
 gboolean tr_settings_load (TrSettings *settings, const char *path, GError **error);

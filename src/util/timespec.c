@@ -137,6 +137,32 @@ tr_time_parse (const char *option, const char *text, GDateTime *now, GError **er
   return NULL;
 }
 
+/* tr_time_parse_span - a span, not a point in time */
+gboolean
+tr_time_parse_span (const char *option, const char *text, GDateTime *now, GTimeSpan *seconds,
+                    GError **error)
+{
+  g_autoptr (GDateTime) when = NULL;
+  gboolean ambiguous = FALSE;
+  guint64 n;
+  guint unit;
+
+  if (!parse_span (text, &n, &unit, &ambiguous))
+    {
+      if (ambiguous)
+        return tr_time_parse (option, text, now, error) != NULL; /* sets its error */
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE,
+                   "%s: expected a span such as 48h, 2d, 90min, 2w or 1mo, not \"%s\"", option,
+                   text);
+      return FALSE;
+    }
+  when = tr_time_parse (option, text, now, error);
+  if (when == NULL)
+    return FALSE;
+  *seconds = g_date_time_difference (now, when) / G_USEC_PER_SEC;
+  return TRUE;
+}
+
 /* tr_time_day - the UTC day of @t */
 char *
 tr_time_day (GDateTime *t)

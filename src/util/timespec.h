@@ -13,5 +13,10 @@ GDateTime *tr_time_parse (const char *option, const char *text, GDateTime *now, 
 /* tr_time_parse_day - tr_time_parse() as the UTC day "YYYY-MM-DD" it falls on */
 char *tr_time_parse_day (const char *option, const char *text, GDateTime *now, GError **error);
 
+/* tr_time_parse_span - a span only ("48h", "2d", "90min"; not a date) as the time it reaches back
+ * from @now, in seconds (a month or a year as long as the calendar makes it) */
+gboolean tr_time_parse_span (const char *option, const char *text, GDateTime *now,
+                             GTimeSpan *seconds, GError **error);
+
 /* tr_time_day - the UTC day of @t as "YYYY-MM-DD" */
 char *tr_time_day (GDateTime *t);

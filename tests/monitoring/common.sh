@@ -1,16 +1,12 @@
 # common.sh - shared by the tests in tests/monitoring (sourced after tests/stress/lib.sh)
-# shellcheck shell=bash disable=SC2034 # W, SAMPLE: for the tests
+# shellcheck shell=bash disable=SC2034 # W: for the tests
 #
 # Reuses apt_install and wait_for of tests/mta/common.sh.  The work directory $W
 # (/var/tmp/tlsrptdb-monitoring, or MONITORING_WORKDIR) is readable by every user, because the
-# engines run their plugins as their own users (Nagios: nagios).  SAMPLE is
-# tests/unit/monitoring-sample of the build the binary under test comes from (or
-# MONITORING_SAMPLE): it prints print/perfdata.c's and writes print/prometheus.c's output until
-# `tlsrptdb check` and `tlsrptdb metrics` exist.
+# engines run their plugins as their own users (Nagios: nagios).
 # shellcheck source=../mta/common.sh
 . "$SRCDIR/tests/mta/common.sh"
 W=${MONITORING_WORKDIR:-/var/tmp/tlsrptdb-monitoring}
-SAMPLE=${MONITORING_SAMPLE:-$(dirname "$TLSRPTDB")/../tests/unit/monitoring-sample}
 
 # monitoring_gate : skip the test unless it may install packages on this machine: as root, with
 # apt-get, and only when TLSRPTDB_TEST_MTA=1 (.ci/run sets it)
@@ -19,13 +15,11 @@ monitoring_gate () {
   [ "$(id -u)" = 0 ] || skip_all "not root"
   command -v apt-get >/dev/null || skip_all "no apt-get"
 }
-# monitoring_setup : the work directory, the binary in $W/bin, the sample program in $W/bin
+# monitoring_setup : the work directory, and the binary as $W/bin/tlsrptdb
 monitoring_setup () {
   rm -rf "$W"
   install -d -m 0755 "$W" "$W/bin"
   install -m 0755 "$TLSRPTDB" "$W/bin/tlsrptdb"
-  [ -x "$SAMPLE" ] || { echo "not ok 1 - no monitoring-sample at $SAMPLE (give its path as \$MONITORING_SAMPLE)"; exit 1; }
-  install -m 0755 "$SAMPLE" "$W/bin/monitoring-sample"
 }
 # install_or_fail PKG... : apt_install without recommends (Prometheus would bring node_exporter),
 # or print apt's log and stop the test

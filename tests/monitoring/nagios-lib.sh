@@ -2,16 +2,19 @@
 # (sourced after tests/stress/lib.sh and common.sh)
 # shellcheck shell=bash disable=SC2034 # the nagios_* results are for the tests
 #
-# nagios_run CMD [ARG...] writes a minimal instance into $NAGIOS_DIR ($W/nagios): nagios.cfg with
-# every file of its own in that directory (status, log, lock, command pipe, query socket), no
-# state retention, a status.dat rewritten every second, interval_length 1; objects.cfg with one
-# host (tlsrptdb-test, no active checks), one service (tlsrpt) whose check_command runs CMD, and
-# the contact and time period Nagios insists on.  It checks the configuration (nagios4 -v),
-# starts the engine as a daemon (nagios4 -d; it drops root for the user nagios, as the packaged
-# one does), forces a check of the service through the external command pipe
-# (SCHEDULE_FORCED_SVC_CHECK), waits for status.dat to show it checked, reads what the engine
-# recorded, and stops the engine (SIGTERM to the pid in its lock file; Nagios stops its workers
-# and removes the pipe).  One run takes about two seconds.  Results:
+# nagios_service NAME CMD [ARG...] adds a service NAME whose check_command runs CMD;
+# nagios_check_all writes a minimal instance into $NAGIOS_DIR ($W/nagios): nagios.cfg with every
+# file of its own in that directory (status, log, lock, command pipe, query socket), no state
+# retention, a status.dat rewritten every second, interval_length 1; objects.cfg with one host
+# (tlsrptdb-test, no active checks), one command and one service per nagios_service, and the
+# contact and time period Nagios insists on.  It checks the configuration (nagios4 -v), starts
+# the engine as a daemon (nagios4 -d; it drops root for the user nagios, as the packaged one
+# does), forces a check of every service through the external command pipe
+# (SCHEDULE_FORCED_SVC_CHECK), waits for status.dat to show them all checked, keeps that
+# status.dat, and stops the engine (SIGTERM to the pid in its lock file; Nagios stops its
+# workers and removes the pipe).  One engine run takes about three seconds, however many
+# services it checks.  nagios_result NAME then sets what the engine recorded for NAME;
+# nagios_run CMD [ARG...] does all three for one service (tlsrpt).  Results:
 #   nagios_state        current_state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
 #   nagios_output       plugin_output: the first line's text, before its '|'
 #   nagios_long_output  long_plugin_output, unescaped (status.dat writes "\n" and "\\")
@@ -37,10 +40,19 @@ nagios_word () {
     *) printf '%s' "$1" ;;
   esac
 }
-# nagios_config CMD [ARG...] : nagios.cfg and objects.cfg in $NAGIOS_DIR
-nagios_config () {
-  local line='' word d=$NAGIOS_DIR
+# nagios_service NAME CMD [ARG...] : a service NAME (letters, digits, '-', '_') for the next
+# nagios_check_all, whose check command runs CMD
+_nagios_names=() _nagios_lines=()
+nagios_service () {
+  local name=$1 line='' word
+  shift
+  case $name in '' | *[!A-Za-z0-9_-]*) echo "nagios_service: bad name: $name" >&2; return 1 ;; esac
   for word in "$@"; do line="$line${line:+ }$(nagios_word "$word")" || return 1; done
+  _nagios_names+=("$name") _nagios_lines+=("$line")
+}
+# nagios_config : nagios.cfg and objects.cfg in $NAGIOS_DIR, for the services added
+nagios_config () {
+  local d=$NAGIOS_DIR i
   rm -rf "$d"
   install -d -o "$NAGIOS_USER" -g "$NAGIOS_USER" -m 0755 "$d" "$d/checkresults"
   cat >"$d/nagios.cfg" <<EOF
@@ -83,10 +95,6 @@ define command {
   command_name nothing
   command_line /bin/true
 }
-define command {
-  command_name tlsrpt-plugin
-  command_line $line
-}
 define contact {
   contact_name nobody
   host_notifications_enabled 0
@@ -108,10 +116,17 @@ define host {
   contacts nobody
   notification_period always
 }
+EOF
+  for i in "${!_nagios_names[@]}"; do
+    cat >>"$d/objects.cfg" <<EOF
+define command {
+  command_name plugin-${_nagios_names[i]}
+  command_line ${_nagios_lines[i]}
+}
 define service {
   host_name tlsrptdb-test
-  service_description tlsrpt
-  check_command tlsrpt-plugin
+  service_description ${_nagios_names[i]}
+  check_command plugin-${_nagios_names[i]}
   max_check_attempts 1
   check_interval 3600
   retry_interval 3600
@@ -121,15 +136,19 @@ define service {
   notification_interval 0
 }
 EOF
+  done
   chown "$NAGIOS_USER:" "$d"/*.cfg
 }
-# nagios_field FIELD : FIELD's value in the service's block of status.dat (as written)
+# nagios_field SERVICE FIELD [FILE] : FIELD's value in SERVICE's block of status.dat (as written;
+# FILE: another status.dat, such as the one nagios_check_all kept)
 nagios_field () {
-  awk -v f="$1" '
-    /^servicestatus \{$/ { s = 1; next }
-    s && /^[ \t]*\}$/ { s = 0; next }
-    s { sub(/^\t/, ""); i = index($0, "="); if (substr($0, 1, i - 1) == f) { print substr($0, i + 1); exit } }
-  ' "$NAGIOS_DIR/status.dat" 2>/dev/null
+  awk -v svc="$1" -v f="$2" '
+    /^servicestatus \{$/ { s = 1; name = ""; value = ""; found = 0; next }
+    s && /^[ \t]*\}$/ { s = 0; if (name == svc && found) { print value; exit } next }
+    s { sub(/^\t/, ""); i = index($0, "="); k = substr($0, 1, i - 1)
+        if (k == "service_description") name = substr($0, i + 1)
+        if (k == f) { value = substr($0, i + 1); found = 1 } }
+  ' "${3:-$NAGIOS_DIR/status.dat}" 2>/dev/null
 }
 # nagios_unescape : stdin with status.dat's "\n" and "\\" undone
 nagios_unescape () {
@@ -140,7 +159,13 @@ nagios_unescape () {
     }
     printf "%s", out }'
 }
-nagios_checked () { [ "$(nagios_field has_been_checked)" = 1 ]; }
+# nagios_all_checked : every service added has been checked
+nagios_all_checked () {
+  local name
+  for name in "${_nagios_names[@]}"; do
+    [ "$(nagios_field "$name" has_been_checked)" = 1 ] || return 1
+  done
+}
 nagios_pid () { cat "$NAGIOS_DIR/nagios.pid" 2>/dev/null; }
 # nagios_stop : SIGTERM, then wait up to 10 s for the engine to exit
 nagios_stop () {
@@ -150,29 +175,53 @@ nagios_stop () {
   kill -TERM "$pid" 2>/dev/null
   wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
 }
-# nagios_run CMD [ARG...] : one check of CMD by a fresh engine; sets the nagios_* results, or
-# returns 1 (with the reason in the TAP output) if the engine did not start or check in 20 s
-nagios_run () {
-  local now
-  nagios_state='' nagios_output='' nagios_long_output='' nagios_perfdata=''
-  nagios_config "$@" || return 1
-  if ! nagios4 -v "$NAGIOS_DIR/nagios.cfg" >"$NAGIOS_DIR/verify.log" 2>&1; then
+# nagios_check_all : one fresh engine checks every service added (none is left added after);
+# its status.dat is kept as $NAGIOS_DIR/status.kept for nagios_result; returns 1 (with the
+# reason in the TAP output) if the engine did not start or check them all within 30 s
+nagios_check_all () {
+  local now name rc=0
+  nagios_config || rc=1
+  if [ $rc = 0 ] && ! nagios4 -v "$NAGIOS_DIR/nagios.cfg" >"$NAGIOS_DIR/verify.log" 2>&1; then
     grep -E '^(Error|Warning)' "$NAGIOS_DIR/verify.log" | sed 's/^/#   /'
-    return 1
+    rc=1
   fi
-  nagios4 -d "$NAGIOS_DIR/nagios.cfg" || return 1
-  if ! wait_for 10 test -p "$NAGIOS_DIR/nagios.cmd"; then
-    echo "#   nagios did not open its command pipe"; nagios_stop; return 1
+  [ $rc = 0 ] && { nagios4 -d "$NAGIOS_DIR/nagios.cfg" || rc=1; }
+  if [ $rc = 0 ] && ! wait_for 10 test -p "$NAGIOS_DIR/nagios.cmd"; then
+    echo "#   nagios did not open its command pipe"
+    rc=1
   fi
-  now=$(date +%s)
-  printf '[%s] SCHEDULE_FORCED_SVC_CHECK;tlsrptdb-test;tlsrpt;%s\n' "$now" "$now" >"$NAGIOS_DIR/nagios.cmd"
-  if ! wait_for 20 nagios_checked; then
-    echo "#   no check result in 20 s; the log says:"; sed 's/^/#   /' "$NAGIOS_DIR/nagios.log"
-    nagios_stop; return 1
+  if [ $rc = 0 ]; then
+    now=$(date +%s)
+    for name in "${_nagios_names[@]}"; do
+      printf '[%s] SCHEDULE_FORCED_SVC_CHECK;tlsrptdb-test;%s;%s\n' "$now" "$name" "$now"
+    done >"$NAGIOS_DIR/nagios.cmd"
+    if wait_for 30 nagios_all_checked; then
+      cp "$NAGIOS_DIR/status.dat" "$NAGIOS_DIR/status.kept"
+    else
+      echo "#   not every check had a result in 30 s; the log says:"
+      sed 's/^/#   /' "$NAGIOS_DIR/nagios.log"
+      rc=1
+    fi
   fi
-  nagios_state=$(nagios_field current_state)
-  nagios_output=$(nagios_field plugin_output)
-  nagios_long_output=$(nagios_field long_plugin_output | nagios_unescape)
-  nagios_perfdata=$(nagios_field performance_data)
   nagios_stop
+  _nagios_names=() _nagios_lines=()
+  return $rc
+}
+# nagios_result NAME : set the nagios_* results to what the engine recorded for service NAME in
+# the last nagios_check_all (all empty, and 1 returned, if it did not get that far)
+nagios_result () {
+  local f=$NAGIOS_DIR/status.kept
+  nagios_state='' nagios_output='' nagios_long_output='' nagios_perfdata=''
+  [ -f "$f" ] || return 1
+  nagios_state=$(nagios_field "$1" current_state "$f")
+  nagios_output=$(nagios_field "$1" plugin_output "$f")
+  nagios_long_output=$(nagios_field "$1" long_plugin_output "$f" | nagios_unescape)
+  nagios_perfdata=$(nagios_field "$1" performance_data "$f")
+}
+# nagios_run CMD [ARG...] : one check of CMD by a fresh engine (service tlsrpt); sets the
+# nagios_* results, or returns 1
+nagios_run () {
+  nagios_service tlsrpt "$@" || return 1
+  nagios_check_all || return 1
+  nagios_result tlsrpt
 }

@@ -495,6 +495,62 @@ test_plugin_bounds (void)
   g_assert_cmpstr (lines[TR_PLUGIN_MAX_LINES + 3], ==, "");
 }
 
+/* what Nagios 4 would cut (it keeps 8 KB) is left out whole, first lines, then perfdata items */
+static void
+test_plugin_output_bound (void)
+{
+  g_autoptr (TrPlugin) plugin = tr_plugin_new ("TLSRPT");
+  g_autofree char *line = g_strnfill (399, 'l');
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autofree char *note = NULL;
+  guint n;
+
+  tr_plugin_set_summary (plugin, "s");
+  for (guint i = 0; i < 30; i++)
+    tr_plugin_add_line (plugin, line);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("d%u.example sessions", i);
+      const TrPerfdata item = { label, 1, TR_UOM_NONE, NULL, NULL, 0, NAN };
+
+      tr_plugin_add_perfdata (plugin, &item);
+    }
+  text = tr_plugin_format (plugin);
+  g_assert_cmpuint (strlen (text), <=, TR_PLUGIN_MAX_OUTPUT);
+  lines = g_strsplit (text, "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_nonnull (strstr (lines[0], "'d9.example sessions'=1;;;0"));
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  note = g_strdup_printf ("(%u more lines left out)", 30 - (n - 3));
+  g_assert_cmpstr (lines[n - 2], ==, note);
+  g_assert_cmpuint (strlen (lines[n - 3]), ==, 399);
+  g_assert_cmpuint (n - 3, >=, 18); /* 18 * 400 bytes fit beside a first line of 300 */
+
+  /* performance data that alone would pass the bound: whole items, counted */
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  {
+    g_autoptr (TrPlugin) many = tr_plugin_new ("TLSRPT");
+
+    for (guint i = 0; i < 500; i++)
+      {
+        g_autofree char *label = g_strdup_printf ("d%03u.example failure rate", i);
+        const TrPerfdata item = { label, 1.5, TR_UOM_PERCENT, NULL, NULL, 0, 100 };
+
+        tr_plugin_add_perfdata (many, &item);
+      }
+    tr_plugin_add_line (many, "a line");
+    text = tr_plugin_format (many);
+  }
+  g_assert_cmpuint (strlen (text), <=, TR_PLUGIN_MAX_OUTPUT);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_true (g_str_has_suffix (lines[0], "%;;;0;100"));
+  g_assert_cmpstr (lines[1], ==, "a line");
+  g_assert_true (g_str_has_prefix (lines[2], "("));
+  g_assert_true (g_str_has_suffix (lines[2], " more performance data items left out)"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -512,5 +568,6 @@ main (int argc, char **argv)
   g_test_add_func ("/perfdata/plugin", test_plugin);
   g_test_add_func ("/perfdata/plugin/hostile", test_plugin_hostile);
   g_test_add_func ("/perfdata/plugin/bounds", test_plugin_bounds);
+  g_test_add_func ("/perfdata/plugin/output-bound", test_plugin_output_bound);
   return g_test_run ();
 }
