@@ -45,7 +45,12 @@ url="${url}?prune+--older-than+1d" post "$TESTTMP/r.json"
 is "lighttpd: POST /tlsrpt?prune+--older-than+1d: no arguments, only QUERY_STRING" \
   "$(ran | sed -n 's/^argv=//p')|$(ran_env QUERY_STRING)" "|prune+--older-than+1d"
 url="${url}/extra" post "$TESTTMP/r.json"
-is "lighttpd: POST /tlsrpt/extra: 404 from lighttpd, the program does not run" "$code|$(ran)" "404|"
+# lighttpd answers 404 and closes the connection without reading the body; curl, still sending,
+# sometimes meets the reset before it reads the answer (000, seen once in CI): either way the
+# program must not run
+[ "$code" = 000 ] && echo "# fact: lighttpd: POST /tlsrpt/extra: no answer read: $(tr '\n' ' ' <"$TESTTMP/curl.err")"
+is "lighttpd: POST /tlsrpt/extra: 404 from lighttpd (or the connection closed unread), the program does not run" \
+  "$(case $code in 404 | 000) echo refused ;; *) echo "$code" ;; esac)|$(ran)" "refused|"
 check_methods lighttpd 403
 
 bytes 26214401 "$TESTTMP/big"
