@@ -301,11 +301,21 @@
   " END IF;"                                                                                       \
   "END $$;"
 
+/* Step 7: SQLite's step 7 widens its index of failures by policy to cover the columns that
+ * report and digest read.  PostgreSQL keeps its narrow one: a B-tree entry cannot hold a
+ * sender's text of up to 16 KiB (above).  The step records that on the index, so that both
+ * backends keep one numbering. */
+#define PG_STEP_7                                                                                  \
+  "COMMENT ON INDEX failures_policy IS 'the failure details of a policy; not covering, unlike"     \
+  " SQLite''s (schema step 7): a B-tree entry cannot hold the texts a sender chooses';"
+
 const char *const tr_pg_migrations[] = {
   /* 5: the data contract of SQLite's schema 5, in PostgreSQL's types */
   PG_TABLES_5 PG_SUMMARIES_5 PG_FUNCTIONS_5 PG_VIEWS_5 PG_GRANTS_5,
   /* 6: as SQLite's step 6 */
   PG_STEP_6,
+  /* 7: SQLite's covering index; a comment here */
+  PG_STEP_7,
 };
 
 const guint tr_pg_schema_version = TR_PG_FIRST_VERSION + G_N_ELEMENTS (tr_pg_migrations) - 1;

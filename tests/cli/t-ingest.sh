@@ -34,11 +34,11 @@ is "google sample: report columns" \
   "google.example|2026-11-20|1|text|1"
 if on_sqlite; then
   is "schema version and application id" \
-    "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "6 1414680660"
+    "$(sql "$db" "PRAGMA user_version") $(sql "$db" "PRAGMA application_id")" "7 1414680660"
   is "WAL mode" "$(sql "$db" "PRAGMA journal_mode")" "wal"
 else
   is "schema version and application id" \
-    "$(sql "$db" "SELECT max(version) || ' ' || min(application_id) FROM tlsrptdb_version")" "6 1414680660"
+    "$(sql "$db" "SELECT max(version) || ' ' || min(application_id) FROM tlsrptdb_version")" "7 1414680660"
 fi
 is "failure counts sum" "$(sql "$db" "SELECT sum(failed_session_count) FROM failures")" \
   "$(sql "$db" "SELECT total_failure_session_count FROM policies")"

@@ -190,9 +190,9 @@ if on_pg; then
   is "no schema: ingest (not the owner) defers, saying who may create it" \
     "$status:$(printf '%s' "$err" | grep -c "as the database's owner")" "75:1"
   q upgrade --db "$udb"
-  is "upgrade as the owner: schema 6" "$status:$out" "0:$udb: schema version 6"
+  is "upgrade as the owner: schema 7" "$status:$out" "0:$udb: schema version 7"
   q upgrade --db "$udb"
-  is "upgrade again: nothing to do" "$status:$out" "0:$udb: schema version 6"
+  is "upgrade again: nothing to do" "$status:$out" "0:$udb: schema version 7"
   for f in "$SAMPLES"/*.eml; do ingest "$udb" "$f"; done
   golden query-summary.txt "$TLSRPTDB" query --db "$udb" summary $S
   sql "$udb" "INSERT INTO tlsrptdb_version (version) VALUES (99)"
@@ -216,7 +216,7 @@ is "schema 2: query exits 75" "$status" 75
 case $err in *"tlsrptdb upgrade"*) pass "schema 2: says how to upgrade" ;; *) fail "schema 2: says how to upgrade ($err)" ;; esac
 q upgrade --db "$odb"
 is "upgrade: exit 0" "$status" 0
-is "upgrade: schema 6" "$(sql "$odb" "PRAGMA user_version")" "6"
+is "upgrade: schema 7" "$(sql "$odb" "PRAGMA user_version")" "7"
 golden query-summary.txt "$TLSRPTDB" query --db "$odb" summary $S
 golden query-failures.csv "$TLSRPTDB" query --db "$odb" failures --format csv
 q upgrade --db "$TESTTMP/none2/reports.db"
@@ -238,7 +238,7 @@ is "schema 3: query exits 75 and says how to upgrade" "$status:$(echo "$err" | g
 report_json schema3-upgrade >"$TESTTMP/schema3.json"
 ingest "$tdb" "$TESTTMP/schema3.json"
 is "schema 3: the next ingest upgrades to 6 and drops the trigger" \
-  "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "6|0"
+  "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "7|0"
 failure_sums="SELECT policy_ref, coalesce(result_type, '(none)'), lower(coalesce(receiving_mx_hostname, '')),
   sum(coalesce(failed_session_count, 0)) FROM failures GROUP BY 1, 2, 3"
 is "schema 4: summary_policy_failures is exactly the sums of failures" \

@@ -646,6 +646,7 @@ test_migrations_frozen (Fixture *f, gconstpointer data)
     "71891e44bccf8dd10e7118d74bb4abc16dc442dde54c2c17a5c6d4c06b10a863",
     "49c337ccdcd3facbb2ea4768123cc1134ca54d0ebb936ac828931dcfa074bed2",
     "f592bd03b3140808ac6e7f17d3bd14374702ac0291b717e687ce2dcc8d071dd4",
+    "cbb53d653136c894fc9a51fd49f5ad0303435e5af71694632a798c6cbaa690d0",
   };
 
   g_assert_cmpuint (tr_schema_version, >=, G_N_ELEMENTS (shipped));
