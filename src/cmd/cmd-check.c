@@ -22,19 +22,6 @@
 #include "query.h"
 #include "timespec.h"
 
-/* The keys of [check] and their defaults (doc/design.md, "Alerts"), in the order they are
- * applied: --history counts back from the day --since names. */
-static const struct
-{
-  const char *key;
-  const char *fallback;
-} check_keys[] = {
-  { "since", "24h" },          { "history", "30d" },     { "warning", "5" },
-  { "critical", "25" },        { "min-sessions", "10" }, { "silent-after", "48h" },
-  { "rejected", "1" },         { "domain", NULL },       { "authenticated", "false" },
-  { "enforce-window", "30d" }, { "min-reporters", "2" },
-};
-
 typedef struct
 {
   char *format;        /* --format: plugin (text) or json */
@@ -133,22 +120,6 @@ check_free_options (gpointer options)
   g_strfreev (o->domains);
 }
 
-/* parse_count - a whole number, 0 or more */
-static gboolean
-parse_count (const char *key, const char *value, gint64 *out, GError **error)
-{
-  guint64 n;
-
-  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &n, NULL))
-    {
-      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "--%s: expected a whole number, not \"%s\"",
-                   key, value);
-      return FALSE;
-    }
-  *out = (gint64) n;
-  return TRUE;
-}
-
 /* apply_time - --since, --history, --enforce-window */
 static gboolean
 apply_time (CheckOptions *o, const char *key, const char *value, GDateTime *now, GError **error)
@@ -185,13 +156,6 @@ apply (CheckOptions *o, const char *key, const char *value, GDateTime *now, GErr
   if (strcmp (key, "since") == 0 || strcmp (key, "history") == 0
       || strcmp (key, "enforce-window") == 0)
     return apply_time (o, key, value, now, error);
-  if (strcmp (key, "warning") == 0 || strcmp (key, "critical") == 0)
-    {
-      if (tr_range_parse (value, key[0] == 'w' ? &r->warning : &r->critical, error))
-        return TRUE;
-      g_prefix_error (error, "--%s: ", key);
-      return FALSE;
-    }
   if (strcmp (key, "silent-after") == 0)
     return tr_time_parse_span ("--silent-after", value, now, &r->silent_after, error);
   if (strcmp (key, "domain") == 0)
@@ -203,11 +167,7 @@ apply (CheckOptions *o, const char *key, const char *value, GDateTime *now, GErr
       g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "--authenticated: expected true or false");
       return FALSE;
     }
-  return parse_count (key, value,
-                      strcmp (key, "min-sessions") == 0 ? &r->min_sessions
-                      : strcmp (key, "rejected") == 0   ? &r->rejected
-                                                        : &r->min_reporters,
-                      error);
+  return tr_check_threshold (r, key, value, error);
 }
 
 /* check_prepare - the format, --enforce-ready, and the values of the command line */
@@ -255,17 +215,17 @@ resolve (TrContext *ctx, GError **error)
 
   g_clear_pointer (&o->since, g_date_time_unref);
   g_clear_pointer (&o->domains, g_strfreev);
-  for (guint i = 0; i < G_N_ELEMENTS (check_keys); i++)
+  for (guint i = 0; i < tr_check_n_keys; i++)
     {
-      const char *value = tr_settings_command_value (&ctx->settings, check_keys[i].key);
+      const char *value = tr_settings_command_value (&ctx->settings, tr_check_keys[i].key);
 
       if (value == NULL)
-        value = check_keys[i].fallback;
-      if (value != NULL && !apply (o, check_keys[i].key, value, ctx->now, error))
+        value = tr_check_keys[i].fallback;
+      if (value != NULL && !apply (o, tr_check_keys[i].key, value, ctx->now, error))
         {
           /* the options' values passed prepare(): this one is the config file's */
           (*error)->code = TR_ERROR_CONFIG;
-          g_prefix_error (error, "config file, [check] %s: ", check_keys[i].key);
+          g_prefix_error (error, "config file, [check] %s: ", tr_check_keys[i].key);
           return FALSE;
         }
     }

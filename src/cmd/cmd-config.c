@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "check.h"
 #include "command.h"
 #include "suggest.h"
 
@@ -38,16 +39,19 @@ config_options (TrContext *ctx, GOptionGroup *group)
   g_option_group_add_entries (group, entries);
 }
 
-/* known_key - whether @key is "config" or a setting; else a usage error that suggests one */
+/* known_key - whether @key is "config", a setting or check.KEY (a key of [check]); else a usage
+ * error that suggests one */
 static gboolean
 known_key (const char *key, GError **error)
 {
-  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name, *meant;
 
-  g_ptr_array_add (names, (gpointer) "config");
+  g_ptr_array_add (names, g_strdup ("config"));
   for (guint i = 0; (name = tr_settings_key_name (i)) != NULL; i++)
-    g_ptr_array_add (names, (gpointer) name);
+    g_ptr_array_add (names, g_strdup (name));
+  for (guint i = 0; i < tr_check_n_keys; i++)
+    g_ptr_array_add (names, g_strconcat ("check.", tr_check_keys[i].key, NULL));
   for (guint i = 0; i < names->len; i++)
     if (strcmp (key, g_ptr_array_index (names, i)) == 0)
       return TRUE;
@@ -118,7 +122,8 @@ config_notes (TrContext *ctx)
     }
 }
 
-/* config_run - the settings asked for, in the order of the settings table */
+/* config_run - the settings asked for, in the order of the settings table, then the keys of
+ * [check] */
 static gboolean
 config_run (TrContext *ctx, GError **error)
 {
@@ -137,6 +142,14 @@ config_run (TrContext *ctx, GError **error)
 
         print_row (printer, &ctx->settings, key, value);
       }
+  for (guint i = 0; i < tr_check_n_keys; i++) /* [check]: check's, and the verdict of report */
+    {
+      g_autofree char *name = g_strconcat ("check.", tr_check_keys[i].key, NULL);
+      const char *value = tr_settings_command_value (&ctx->settings, tr_check_keys[i].key);
+
+      if (wanted (ctx, name))
+        print_row (printer, &ctx->settings, name, value ? value : tr_check_keys[i].fallback);
+    }
   config_notes (ctx);
   return tr_printer_end (printer, error);
 }

@@ -118,7 +118,7 @@ digest_run (TrContext *ctx, GError **error)
 {
   DigestOptions *o = ctx->options;
   g_autoptr (TrOverview) ov = NULL;
-  g_autoptr (GString) page = tr_report_page (ctx->store, &o->window, &ov, error);
+  g_autoptr (GString) page = tr_report_page (ctx->store, &o->window, &ctx->settings, &ov, error);
   g_autoptr (GString) text = NULL;
   g_autoptr (GBytes) message = NULL;
   g_autofree char *window = NULL, *subject = NULL;

@@ -73,7 +73,7 @@ static gboolean
 report_run (TrContext *ctx, GError **error)
 {
   ReportOptions *o = ctx->options;
-  g_autoptr (GString) page = tr_report_page (ctx->store, &o->window, NULL, error);
+  g_autoptr (GString) page = tr_report_page (ctx->store, &o->window, &ctx->settings, NULL, error);
 
   if (page == NULL)
     return FALSE;

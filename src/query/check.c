@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "error.h"
 
 static const char *const rule_names[] = {
   [TR_CHECK_SILENT] = "silent",
@@ -34,6 +35,50 @@ tr_check_rule_name (TrCheckRule rule)
 /* FIRST_LINE - the length the first line's problems are fitted into (the guidelines' "about 200
  * characters"; perfdata.c cuts the summary at TR_PLUGIN_MAX_SUMMARY) */
 #define FIRST_LINE 190
+
+const TrCheckKey tr_check_keys[] = {
+  { "since", "24h" },          { "history", "30d" },     { "warning", "5" },
+  { "critical", "25" },        { "min-sessions", "10" }, { "silent-after", "48h" },
+  { "rejected", "1" },         { "domain", NULL },       { "authenticated", "false" },
+  { "enforce-window", "30d" }, { "min-reporters", "2" },
+};
+const guint tr_check_n_keys = G_N_ELEMENTS (tr_check_keys);
+
+const char *
+tr_check_default (const char *key)
+{
+  for (guint i = 0; i < tr_check_n_keys; i++)
+    if (strcmp (key, tr_check_keys[i].key) == 0)
+      return tr_check_keys[i].fallback;
+  return NULL;
+}
+
+gboolean
+tr_check_threshold (TrCheckRules *rules, const char *key, const char *value, GError **error)
+{
+  gint64 *count = strcmp (key, "min-sessions") == 0    ? &rules->min_sessions
+                  : strcmp (key, "rejected") == 0      ? &rules->rejected
+                  : strcmp (key, "min-reporters") == 0 ? &rules->min_reporters
+                                                       : NULL;
+  guint64 n;
+
+  if (strcmp (key, "warning") == 0 || strcmp (key, "critical") == 0)
+    {
+      if (tr_range_parse (value, key[0] == 'w' ? &rules->warning : &rules->critical, error))
+        return TRUE;
+      g_prefix_error (error, "--%s: ", key);
+      return FALSE;
+    }
+  g_return_val_if_fail (count != NULL, FALSE);
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &n, NULL))
+    {
+      g_set_error (error, TR_ERROR, TR_ERROR_USAGE, "--%s: expected a whole number, not \"%s\"",
+                   key, value);
+      return FALSE;
+    }
+  *count = (gint64) n;
+  return TRUE;
+}
 
 double
 tr_check_rate (gint64 failed, gint64 total)

@@ -75,6 +75,25 @@ typedef struct
 void tr_check_verdict_clear (TrCheckVerdict *verdict);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrCheckVerdict, tr_check_verdict_clear)
 
+/* The keys of [check] (check's long options) with their defaults (doc/design.md, "Alerts"), in
+ * the order they are applied: --history counts back from the day --since names. */
+typedef struct
+{
+  const char *key;
+  const char *fallback; /* NULL: none */
+} TrCheckKey;
+extern const TrCheckKey tr_check_keys[];
+extern const guint tr_check_n_keys;
+
+/* tr_check_default - the default of [check] @key, or NULL */
+const char *tr_check_default (const char *key);
+
+/* tr_check_threshold - set @key's field of @rules from @value, for the keys that are a
+ * threshold: warning, critical (ranges), min-sessions, rejected, min-reporters (whole numbers).
+ * Errors: TR_ERROR_USAGE naming the option. */
+gboolean tr_check_threshold (TrCheckRules *rules, const char *key, const char *value,
+                             GError **error);
+
 /* tr_check_judge - apply the rules to @health (read with the window and history of @rules) */
 void tr_check_judge (const TrHealth *health, const TrCheckRules *rules, GDateTime *now,
                      TrCheckVerdict *verdict);

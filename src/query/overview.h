@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "check.h"
 #include "overview-model.h"
 #include "store.h"
 
@@ -16,6 +17,7 @@
  * for a window that cannot be. */
 TrOverview *tr_overview_build (TrStore *store, const TrQueryFilter *filter, GError **error);
 
-/* tr_overview_judge - fill @overview's problems and level: a stand-in for the rules of `check`
- * (issue 14) until it can be asked (doc/design.md, "The digest") */
-void tr_overview_judge (TrOverview *overview);
+/* tr_overview_judge - fill @overview's problems and level by check's thresholds in @rules
+ * (warning, critical, min_sessions, rejected: [check] of the config file, or check's defaults;
+ * doc/design.md, "The verdict") */
+void tr_overview_judge (TrOverview *overview, const TrCheckRules *rules);

@@ -1,19 +1,19 @@
 /* verdict.c - what a monitoring check would say about an overview: the digest's first lines
  *
- * A stand-in for the rules of `tlsrptdb check` (issue 14), written before check exists and
- * meant to be replaced by a call of it: the same five rules (failure rate, a new result type, a
- * silent reporter, a silent domain, rejected mail), with fixed thresholds (doc/design.md, "The
- * digest").  Only the overview's numbers are read: no store, no I/O.
+ * The rules of `tlsrptdb check` over the overview's numbers, with check's thresholds (its
+ * [check] group of the config file, else its defaults): a domain's failure rate, rounded as
+ * check rounds it, against --warning and --critical, not judged below --min-sessions; a result
+ * type new for a domain, CRITICAL where check's is (an enforced policy, a type that stops
+ * delivery); --rejected messages kept in `rejected`.  Silence is judged by the window's last
+ * report days, which suit a window of days better than check's hours (doc/design.md, "The
+ * verdict").  Only the overview's numbers are read: no store, no I/O.
  */
 #include "config.h"
 
 #include <math.h>
 
+#include "health.h"
 #include "overview.h"
-
-#define MIN_SESSIONS 10 /* below this, a failure rate is not judged */
-#define RATE_WARNING 0.02
-#define RATE_CRITICAL 0.10
 
 /* add - a problem of @level about @subject (any bytes, or NULL) */
 static void
@@ -31,18 +31,25 @@ add (TrOverview *ov, TrLevel level, const char *subject, char *text, const char 
 
 /* judge_domain - the rate, the new result types and the silence of @d */
 static void
-judge_domain (TrOverview *ov, const TrOverviewDomain *d)
+judge_domain (TrOverview *ov, const TrOverviewDomain *d, const TrCheckRules *rules)
 {
   gint64 all = tr_count_add (d->successful, d->failed);
-  double rate = tr_overview_rate (d->successful, d->failed);
+  double rate = tr_check_rate (d->failed, all);
   gboolean enforced
       = d->policy != NULL
         && (g_strstr_len (d->policy, -1, "enforce") || g_strstr_len (d->policy, -1, "tlsa"));
+  gboolean blocks = FALSE;
 
-  if (all >= MIN_SESSIONS && !isnan (rate) && rate >= RATE_WARNING)
-    add (ov, rate >= RATE_CRITICAL ? TR_LEVEL_CRITICAL : TR_LEVEL_WARNING, d->name,
-         g_strdup_printf ("%.1f%% of %" G_GINT64_FORMAT " sessions failed", 100.0 * rate, all),
-         NULL);
+  if (all > 0 && all >= rules->min_sessions && !isnan (rate))
+    {
+      TrPluginStatus status = tr_plugin_status_for (rate, &rules->warning, &rules->critical);
+
+      if (status != TR_PLUGIN_OK)
+        add (ov, status == TR_PLUGIN_CRITICAL ? TR_LEVEL_CRITICAL : TR_LEVEL_WARNING, d->name,
+             g_strdup_printf ("%.1f%% of %" G_GINT64_FORMAT " sessions failed", rate, all), NULL);
+    }
+  for (guint i = 0; enforced && i < d->new_types->len; i++)
+    blocks = blocks || tr_result_type_blocks (g_ptr_array_index (d->new_types, i));
   if (d->new_types->len > 0)
     {
       g_autoptr (GString) names = g_string_new (NULL);
@@ -50,7 +57,7 @@ judge_domain (TrOverview *ov, const TrOverviewDomain *d)
       for (guint i = 0; i < d->new_types->len; i++)
         g_string_append_printf (names, "%s%s", i ? ", " : "",
                                 (const char *) g_ptr_array_index (d->new_types, i));
-      add (ov, enforced ? TR_LEVEL_CRITICAL : TR_LEVEL_WARNING, d->name,
+      add (ov, blocks ? TR_LEVEL_CRITICAL : TR_LEVEL_WARNING, d->name,
            g_strdup_printf ("%s (none in the %u days before):",
                             d->new_types->len == 1 ? "a new kind of failure"
                                                    : "new kinds of failure",
@@ -75,10 +82,10 @@ compare_problems (gconstpointer a, gconstpointer b)
 /* tr_overview_judge - the problems of @ov, worst first (in the order of the rules within a level)
  */
 void
-tr_overview_judge (TrOverview *ov)
+tr_overview_judge (TrOverview *ov, const TrCheckRules *rules)
 {
   for (guint i = 0; i < ov->domains->len; i++)
-    judge_domain (ov, g_ptr_array_index (ov->domains, i));
+    judge_domain (ov, g_ptr_array_index (ov->domains, i), rules);
   for (guint i = 0; i < ov->silent_domains->len; i++)
     {
       const TrOverviewDomain *d = g_ptr_array_index (ov->silent_domains, i);
@@ -97,7 +104,7 @@ tr_overview_judge (TrOverview *ov)
         add (ov, TR_LEVEL_WARNING, r->name,
              g_strdup_printf ("reporter silent: no report since %s", last), NULL);
     }
-  if (ov->n_rejected > 0)
+  if (rules->rejected > 0 && ov->n_rejected >= rules->rejected)
     add (ov, TR_LEVEL_WARNING, NULL,
          g_strdup_printf ("%" G_GINT64_FORMAT
                           " message%s kept in `rejected`, most often (%" G_GINT64_FORMAT ") for:",

@@ -68,21 +68,37 @@ static const char *const check_keys[] = {
   "rejected", "domain",  "authenticated", "enforce-window", "min-reporters", NULL,
 };
 
-/* The commands with a group of their own in the config file. */
+/* The commands that read a group of the config file besides [tlsrptdb]: check its own; report
+ * and digest check's, whose thresholds their verdict applies, so that the page, the mail and
+ * the monitoring never disagree. */
 static const struct
 {
+  const char *command;
   const char *group;
   const char *const *keys;
 } command_groups[] = {
-  { "check", check_keys },
+  { "check", "check", check_keys },
+  { "report", "check", check_keys },
+  { "digest", "check", check_keys },
+  { "config", "check", check_keys }, /* shown as check.KEY */
 };
 
-/* command_keys - the keys of the group of @command, or NULL if it has none */
+/* command_group - the group @command reads (or for a group's name, itself), or NULL */
+static const char *
+command_group (const char *command)
+{
+  for (guint i = 0; command != NULL && i < G_N_ELEMENTS (command_groups); i++)
+    if (strcmp (command, command_groups[i].command) == 0)
+      return command_groups[i].group;
+  return NULL;
+}
+
+/* command_keys - the keys of the group @command reads (or of the group of that name), or NULL */
 static const char *const *
 command_keys (const char *command)
 {
   for (guint i = 0; command != NULL && i < G_N_ELEMENTS (command_groups); i++)
-    if (strcmp (command, command_groups[i].group) == 0)
+    if (strcmp (command, command_groups[i].command) == 0)
       return command_groups[i].keys;
   return NULL;
 }
@@ -511,7 +527,13 @@ load_keys (TrSettings *settings, GKeyFile *file, const char *text, const char *p
           config_error (error, path, line);
           return FALSE;
         }
-      if (!own)
+      if (own)
+        {
+          g_autofree char *name = g_strconcat (group, ".", keys_set[i], NULL);
+
+          tr_settings_set_origin (settings, name, TR_SOURCE_FILE, where);
+        }
+      else
         tr_settings_set_origin (settings, keys_set[i], TR_SOURCE_FILE, where);
     }
   return TRUE;
@@ -550,8 +572,8 @@ tr_settings_load (TrSettings *settings, const char *path, GError **error)
         config_error (error, path, line_of (text, groups[i], NULL));
         return FALSE;
       }
-  /* only the running command reads its own group: a mistake in [check] cannot stop ingest */
+  /* only the commands that read a group read it: a mistake in [check] cannot stop ingest */
   return load_keys (settings, file, text, path, GROUP, error)
-         && (command_keys (settings->command) == NULL
-             || load_keys (settings, file, text, path, settings->command, error));
+         && (command_group (settings->command) == NULL
+             || load_keys (settings, file, text, path, command_group (settings->command), error));
 }

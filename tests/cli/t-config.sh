@@ -29,10 +29,24 @@ q config --config "$conf" --max-reports 4 --domains example.org max-reports doma
 is "config: the options of ingest, over the file" "$(printf '%s\n' "$out" | sed -n '2,3p' | tr -d '\r')" \
   "$(printf 'domains,example.org,command-line,--domains\nmax-reports,4,command-line,--max-reports')"
 q config --config "$conf" --all --format json
-is "config --all: every setting" "$(printf '%s\n' "$out" | grep -c '"key":')" 15
+is "config --all: every setting, and the 11 keys of [check]" "$(printf '%s\n' "$out" | grep -c '"key":')" 26
+is "config --all: a key of [check] at its default" "$(printf '%s\n' "$out" | grep '"key":"check.critical"')" \
+  '{"key":"check.critical","value":"25","source":"default","origin":null},'
 is "config --all: a default" "$(printf '%s\n' "$out" | grep '"key":"max-json-depth"')" \
   '{"key":"max-json-depth","value":"64","source":"default","origin":null},'
 check "config --all: valid JSON" json_ok "$TESTTMP/q.out"
+printf '[check]\nwarning = 3\n' >"$TESTTMP/check.conf"
+q config --config "$TESTTMP/check.conf" --format csv-exact
+is "config: a key set in [check] is shown, with its line" "$(printf '%s\n' "$out" | grep '^check' | tr -d '\r')" \
+  "check.warning,3,file,$TESTTMP/check.conf:2"
+q config --config "$TESTTMP/check.conf" check.warning check.since --format csv-exact
+is "config check.KEY: the keys asked for" "$(printf '%s\n' "$out" | sed 1d | cut -d, -f1-3 | tr -d '\r' | tr '\n' ' ')" \
+  "check.since,24h,default check.warning,3,file "
+q config check.warnin
+is "config check.KEY: a typo is 64 with a suggestion" "$status:$(printf '%s' "$err" | grep -c 'did you mean check.warning')" "64:1"
+printf '[check]\nwarnin = 3\n' >"$TESTTMP/check-typo.conf"
+q config --config "$TESTTMP/check-typo.conf"
+is "config: a typo in [check] is found too (78)" "$status:$(printf '%s' "$err" | grep -c ':2: unknown setting \"warnin\" in \[check\]')" "78:1"
 XDG_DATA_HOME=$TESTTMP/xdg q config --config "$SRCDIR/tests/cli/empty.conf"
 case $out in *"db "*"$TESTTMP/xdg/tlsrptdb/reports.db"*"default"*) pass "config: the default database, in text" ;;
   *) fail "config: the default database, in text ($out)" ;; esac

@@ -137,6 +137,45 @@ if [ -n "$HAVE_PYTHON" ]; then
   is "digest of the hostile database: no ESC or bidi in the text" \
     "$(grep -c "$(printf '\033')\|$(printf '\342\200\256')" "$TESTTMP/h.eml.txt")" 0
 fi
+
+# --- the verdict is check's: its thresholds, from [check] of the config file --------------------------
+# rate_lines CONF : the domains the digest's text finds over a failure-rate threshold, "LEVEL domain"
+rate_lines () {
+  "$TLSRPTDB" digest --db "$db" ${1:+--config "$1"} --since 2026-11-18 --until 2026-11-25 \
+    --to pm@example.com >"$TESTTMP/v.eml" || return 1
+  mime "$TESTTMP/v.eml" >/dev/null
+  awk '$1 ~ /^(CRITICAL|WARNING)$/ && /sessions failed$/ {sub(":", "", $2); print $1, $2}' \
+    "$TESTTMP/v.eml.txt" | sort | tr '\n' ' '
+}
+# check_rates ARGS... : the domains check finds over a failure-rate threshold since the same day
+check_rates () {
+  "$TLSRPTDB" check --db "$db" --since 2026-11-18 --format json "$@" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted(("CRITICAL" if p["state"] == "CRITICAL" else "WARNING") + " " + p["domain"]
+                      for p in d["problems"] if p["rule"] == "failure-rate")), end=" ")'
+}
+if [ -n "$HAVE_PYTHON" ]; then
+  is "verdict: check's default thresholds (5%, 25%, 10 sessions)" "$(rate_lines)" "WARNING example.org "
+  is "verdict: the same domains as check says" "$(rate_lines)" "$(check_rates)"
+  printf '[check]\nwarning = 0.5\ncritical = 50\nmin-sessions = 1\n' >"$TESTTMP/v.conf"
+  is "verdict: [check] thresholds of the config file" "$(rate_lines "$TESTTMP/v.conf")" \
+    "CRITICAL example.net WARNING example.com WARNING example.org WARNING sub.example.org "
+  is "verdict: still the same as check with that file" "$(rate_lines "$TESTTMP/v.conf")" \
+    "$(check_rates --config "$TESTTMP/v.conf")"
+  printf '[check]\nrejected = 0\nwarning = 90\n' >"$TESTTMP/v0.conf"
+  is "verdict: a threshold above every rate: none" "$(rate_lines "$TESTTMP/v0.conf")" ""
+fi
+printf '[check]\nwarning = lots\n' >"$TESTTMP/vbad.conf"
+q digest --db "$db" --config "$TESTTMP/vbad.conf" --to pm@example.com
+is "verdict: a bad [check] threshold is a config error (78), named" \
+  "$status:$(printf '%s' "$err" | grep -c '\[check\] warning')" "78:1"
+q report --db "$db" --config "$TESTTMP/vbad.conf"
+is "verdict: the same for report" "$status" 78
+printf '[check]\nwarnin = 3\n' >"$TESTTMP/vtypo.conf"
+q report --db "$db" --config "$TESTTMP/vtypo.conf"
+is "verdict: a typo in [check] is named for report too" "$status:$(printf '%s' "$err" | grep -c 'warning')" "78:1"
+
 q digest --db "$db" --to "not an address"
 is "digest --to garbage: 64" "$status" 64
 q digest --db "$db" --to pm@example.com --subject "$(printf 'a\nBcc: x@evil.example')"
