@@ -45,6 +45,17 @@ sql_file () {
   if on_sqlite; then echo "readfile('$1')"
   else echo "decode('$(od -An -v -tx1 "$1" | tr -d ' \n')', 'hex')"; fi
 }
+# outdir NAME : a new directory for the files a command writes (--output); the binary runs as
+# another OS user on PostgreSQL (tests/pg/as-role.sh), so there it is writable by all
+outdir () {
+  mkdir -p "$TESTTMP/$1" && { on_sqlite || chmod 0777 "$TESTTMP/$1"; } && echo "$TESTTMP/$1"
+}
+# copydb DB : a new database with DB's rows
+copydb () { _to=$(newdb) && sqlite3 "$1" ".backup '$_to'" && echo "$_to"; }
+# schema_version DB : the database's schema version
+schema_version () { sql "$1" "PRAGMA user_version"; }
+# claim_schema DB N : make DB say it has schema version N (as a newer tlsrptdb would)
+claim_schema () { sql "$1" "PRAGMA user_version = $2"; }
 if on_pg; then
   # shellcheck source=../pg/backend.sh
   . "$SRCDIR/tests/pg/backend.sh"

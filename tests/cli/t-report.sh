@@ -78,10 +78,11 @@ cp "$TESTTMP/hostile.html" "$TESTTMP/hostile-page.html" # for the browser test, 
 # --- --output, errors ------------------------------------------------------------------------------
 # shellcheck disable=SC2086
 {
-  q report --db "$db" $W --output "$TESTTMP/out.html"
+  page=$(outdir pages)/out.html
+  q report --db "$db" $W --output "$page"
   is "--output: exit 0, nothing on stdout" "$status:$out" "0:"
-  is "--output: the same page" "$(cmp "$TESTTMP/out.html" "$EXPECTED/report-samples.html" && echo same)" same
-  is "--output: mode 0644" "$(stat -c %a "$TESTTMP/out.html")" 644
+  is "--output: the same page" "$(cmp "$page" "$EXPECTED/report-samples.html" && echo same)" same
+  is "--output: mode 0644" "$(stat -c %a "$page")" 644
   q report --db "$db" $W --output "$TESTTMP/no/such/dir/r.html"
   is "--output in a missing directory: 66" "$status" 66
   mkfifo "$TESTTMP/fifo"

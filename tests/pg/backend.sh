@@ -71,3 +71,14 @@ CREATE FUNCTION group_concat_step(text, anyelement) RETURNS text LANGUAGE sql IM
 CREATE AGGREGATE group_concat(anyelement) (SFUNC = group_concat_step, STYPE = text);
 EOF
 echo "# PostgreSQL $("$PG_BINDIR/postgres" --version | awk '{ print $NF }') in $PG_DIR, OS user $PG_USER"
+# copydb DB : a new database with DB's rows (DB as the template: no session may be on it)
+copydb () {
+  local name
+  name=t$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n')
+  pg_make_db "$name" "$(pg_dbname "$1")" || return 1
+  pg_conninfo_of "$name"
+}
+# schema_version DB : the database's schema version
+schema_version () { sql "$1" "SELECT max(version) FROM tlsrptdb_version"; }
+# claim_schema DB N : make DB say it has schema version N (as a newer tlsrptdb would)
+claim_schema () { sql "$1" "INSERT INTO tlsrptdb_version (version) VALUES ($2)" >/dev/null; }
