@@ -181,7 +181,7 @@ compare_names (gconstpointer a, gconstpointer b)
 static guint
 type_id (Gather *g, const TrOverviewType *t)
 {
-  return GPOINTER_TO_UINT (g_hash_table_lookup (g->types.ids, t->name)) - 1;
+  return interner_find (&g->types, t->name);
 }
 
 static int
@@ -342,7 +342,7 @@ shape_reporters (Gather *g, Shape *s)
       const TrOverviewReporter *r = rows->pdata[i];
       guint row = MIN (i, ov->n_grid_rows - 1);
 
-      s->series_of[GPOINTER_TO_UINT (g_hash_table_lookup (g->reporters.ids, r->name)) - 1] = row;
+      s->series_of[interner_find (&g->reporters, r->name)] = row;
       if (ov->grid_rows[row] == NULL)
         ov->grid_rows[row] = row + 1 == ov->n_grid_rows && rows->len > ov->n_grid_rows
                                  ? g_strdup_printf ("%u others", rows->len - row)
@@ -409,20 +409,6 @@ window (Gather *g, const TrQueryFilter *filter, GError **error)
   ov->day_failed = g_new0 (gint64, ov->n_days);
   ov->day_reports = g_new0 (gint64, ov->n_days);
   return TRUE;
-}
-
-static void
-interner_init (Interner *in)
-{
-  in->ids = g_hash_table_new (g_str_hash, g_str_equal);
-  in->names = g_ptr_array_new ();
-}
-
-static void
-interner_clear (Interner *in)
-{
-  g_hash_table_unref (in->ids);
-  g_ptr_array_unref (in->names);
 }
 
 static void

@@ -20,15 +20,17 @@ typedef struct
   GArray *pairs;
 } PairMap;
 
-/* Strings to dense ids, the strings kept in the overview's chunk. */
+/* Strings to dense ids (0, 1, ... as first seen), the strings kept in the overview's chunk:
+ * open addressing over a hash of each name's bytes, kept beside its id so that a look-up
+ * compares the bytes of the one name that matches (a year's page interns 4,000,000 names). */
 typedef struct
 {
-  GHashTable *ids; /* name -> id + 1 */
-  GPtrArray *names;
+  GPtrArray *names; /* by id */
+  guint32 *hashes;  /* by slot */
+  guint *ids;       /* by slot: id + 1; 0: empty */
+  gsize mask;
   const char *last; /* the last name asked for, and its id: rows of a report repeat them */
   guint last_id;
-  const char *cache[64]; /* a few names by a cheap hash of their bytes, and their ids: */
-  guint cache_id[64];    /* types, MX hosts and IPs repeat across the rows of a window */
 } Interner;
 
 typedef struct
@@ -93,7 +95,11 @@ Pair *pairmap_get (PairMap *m, guint64 key, gboolean *created);
 /* pairmap_key - the key of @id and @low (< 2^32) */
 #define pairmap_key(id, low) (((guint64) (id) << 32) | (guint32) (low))
 
+void interner_init (Interner *in);
+void interner_clear (Interner *in);
 guint intern (Gather *g, Interner *in, const char *name);
+/* interner_find - the id of @name, or G_MAXUINT if it was never interned */
+guint interner_find (const Interner *in, const char *name);
 /* julian - the julian day of "YYYY-MM-DD" (any later bytes ignored), 0 if it is not one */
 int julian (const char *day);
 /* julian_text - the "YYYY-MM-DD" of julian day @j, in the overview's chunk */

@@ -93,41 +93,114 @@ pairmap_get (PairMap *m, guint64 key, gboolean *created)
 
 /* --- names and days ----------------------------------------------------------------------- */
 
+void
+interner_init (Interner *in)
+{
+  in->names = g_ptr_array_new ();
+  in->mask = 63;
+  in->hashes = g_new0 (guint32, in->mask + 1);
+  in->ids = g_new0 (guint, in->mask + 1);
+}
+
+void
+interner_clear (Interner *in)
+{
+  g_clear_pointer (&in->names, g_ptr_array_unref);
+  g_clear_pointer (&in->hashes, g_free);
+  g_clear_pointer (&in->ids, g_free);
+}
+
+/* name_hash - a hash of @name's bytes, eight at a time (names are short, and many) */
+static guint32
+name_hash (const char *name)
+{
+  gsize len = strlen (name);
+  guint64 h = len, word;
+
+  for (; len >= 8; len -= 8, name += 8)
+    {
+      memcpy (&word, name, 8);
+      h = (h ^ word) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+      h ^= h >> 32;
+    }
+  word = 0;
+  memcpy (&word, name, len);
+  h = (h ^ word) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  return (guint32) (h ^ (h >> 29));
+}
+
+/* slot_of - the slot of @name (of hash @h): where it is, or the empty one where it would go */
+static gsize
+slot_of (const Interner *in, const char *name, guint32 h)
+{
+  gsize slot = h & in->mask;
+
+  while (in->ids[slot] != 0
+         && (in->hashes[slot] != h
+             || strcmp (g_ptr_array_index (in->names, in->ids[slot] - 1), name) != 0))
+    slot = (slot + 1) & in->mask;
+  return slot;
+}
+
+/* interner_grow - twice the slots */
+static void
+interner_grow (Interner *in)
+{
+  gsize old_size = in->mask + 1;
+  guint32 *old_hashes = in->hashes;
+  guint *old_ids = in->ids;
+
+  in->mask = old_size * 2 - 1;
+  in->hashes = g_new0 (guint32, in->mask + 1);
+  in->ids = g_new0 (guint, in->mask + 1);
+  for (gsize i = 0; i < old_size; i++)
+    if (old_ids[i] != 0)
+      {
+        gsize slot = old_hashes[i] & in->mask;
+
+        while (in->ids[slot] != 0)
+          slot = (slot + 1) & in->mask;
+        in->hashes[slot] = old_hashes[i];
+        in->ids[slot] = old_ids[i];
+      }
+  g_free (old_hashes);
+  g_free (old_ids);
+}
+
 guint
 intern (Gather *g, Interner *in, const char *name)
 {
-  gpointer id;
-  const char *kept;
-  gsize len, slot;
+  guint32 h;
+  gsize slot;
 
   if (name == NULL)
     name = "";
   if (in->last != NULL && strcmp (in->last, name) == 0)
     return in->last_id;
-  len = strlen (name);
-  slot = len == 0 ? 0
-                  : (len * 31 + (guchar) name[0] + (guchar) name[len - 1] * 7
-                     + (guchar) name[len / 2] * 13)
-                        & 63;
-  if (in->cache[slot] != NULL && strcmp (in->cache[slot], name) == 0)
+  h = name_hash (name);
+  slot = slot_of (in, name, h);
+  if (in->ids[slot] == 0)
     {
-      in->last = in->cache[slot];
-      in->last_id = in->cache_id[slot];
-      return in->last_id;
+      g_ptr_array_add (in->names, (gpointer) g_string_chunk_insert_const (g->ov->strings, name));
+      in->hashes[slot] = h;
+      in->ids[slot] = in->names->len;
+      if ((gsize) in->names->len * 2 > in->mask)
+        {
+          interner_grow (in);
+          slot = slot_of (in, name, h);
+        }
     }
-  id = g_hash_table_lookup (in->ids, name);
-  if (id == NULL)
-    {
-      kept = g_string_chunk_insert_const (g->ov->strings, name);
-      g_ptr_array_add (in->names, (gpointer) kept);
-      id = GUINT_TO_POINTER (in->names->len);
-      g_hash_table_insert (in->ids, (gpointer) kept, id);
-    }
-  in->last_id = GPOINTER_TO_UINT (id) - 1;
+  in->last_id = in->ids[slot] - 1;
   in->last = g_ptr_array_index (in->names, in->last_id);
-  in->cache[slot] = in->last;
-  in->cache_id[slot] = in->last_id;
   return in->last_id;
+}
+
+guint
+interner_find (const Interner *in, const char *name)
+{
+  gsize slot = slot_of (in, name, name_hash (name));
+
+  return in->ids[slot] != 0 ? in->ids[slot] - 1 : G_MAXUINT;
 }
 
 /* digits - the number in @n digits at @p, or -1 */
