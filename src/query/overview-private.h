@@ -29,6 +29,7 @@ typedef struct
   guint32 *hashes;  /* by slot */
   guint *ids;       /* by slot: id + 1; 0: empty */
   gsize mask;
+  guint64 seed;     /* of the hash: random */
   const char *last; /* the last name asked for, and its id: rows of a report repeat them */
   guint last_id;
 } Interner;

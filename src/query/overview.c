@@ -100,6 +100,7 @@ interner_init (Interner *in)
   in->mask = 63;
   in->hashes = g_new0 (guint32, in->mask + 1);
   in->ids = g_new0 (guint, in->mask + 1);
+  in->seed = ((guint64) g_random_int () << 32) | g_random_int ();
 }
 
 void
@@ -110,12 +111,14 @@ interner_clear (Interner *in)
   g_clear_pointer (&in->ids, g_free);
 }
 
-/* name_hash - a hash of @name's bytes, eight at a time (names are short, and many) */
+/* name_hash - a hash of @name's bytes, eight at a time (names are short, and many), from
+ * @seed: the names are the senders', and a seed they cannot know keeps them from choosing
+ * names that all fall in one slot */
 static guint32
-name_hash (const char *name)
+name_hash (guint64 seed, const char *name)
 {
   gsize len = strlen (name);
-  guint64 h = len, word;
+  guint64 h = seed ^ len, word;
 
   for (; len >= 8; len -= 8, name += 8)
     {
@@ -177,7 +180,7 @@ intern (Gather *g, Interner *in, const char *name)
     name = "";
   if (in->last != NULL && strcmp (in->last, name) == 0)
     return in->last_id;
-  h = name_hash (name);
+  h = name_hash (in->seed, name);
   slot = slot_of (in, name, h);
   if (in->ids[slot] == 0)
     {
@@ -198,7 +201,7 @@ intern (Gather *g, Interner *in, const char *name)
 guint
 interner_find (const Interner *in, const char *name)
 {
-  gsize slot = slot_of (in, name, name_hash (name));
+  gsize slot = slot_of (in, name, name_hash (in->seed, name));
 
   return in->ids[slot] != 0 ? in->ids[slot] - 1 : G_MAXUINT;
 }
