@@ -237,7 +237,7 @@ q query --db "$tdb" summary $S
 is "schema 3: query exits 75 and says how to upgrade" "$status:$(echo "$err" | grep -c 'tlsrptdb upgrade')" "75:1"
 report_json schema3-upgrade >"$TESTTMP/schema3.json"
 ingest "$tdb" "$TESTTMP/schema3.json"
-is "schema 3: the next ingest upgrades to 6 and drops the trigger" \
+is "schema 3: the next ingest upgrades to 7 and drops the trigger" \
   "$(sql "$tdb" "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master WHERE name = 'failures_summary')")" "7|0"
 failure_sums="SELECT policy_ref, coalesce(result_type, '(none)'), lower(coalesce(receiving_mx_hostname, '')),
   sum(coalesce(failed_session_count, 0)) FROM failures GROUP BY 1, 2, 3"

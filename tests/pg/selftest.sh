@@ -38,7 +38,7 @@ is "no test role is a superuser or may make roles or databases" \
 # --- the schema, made by tlsrptdb upgrade as its owner ---
 check "the owner creates the schema (tlsrptdb upgrade)" \
   pg_as tlsrpt_owner "$TLSRPTDB" upgrade --db "$(pg_conninfo tlsrpt_owner)"
-is "schema version" "$(pg_psql tlsrpt_read -c 'SELECT max(version) FROM tlsrptdb_version')" 6
+is "schema version" "$(pg_psql tlsrpt_read -c 'SELECT max(version) FROM tlsrptdb_version')" 7
 pg_try tlsrpt_owner "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
 is "the owner is no superuser" "$pg_out" f
 
